@@ -1,0 +1,35 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { jobNodeOutputs } from '../shared/descriptions';
+import { properties, route } from './actions/router';
+import * as loadOptions from './methods/loadOptions';
+
+export class CdnVideo implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'CDNvideo Virtual Presenter',
+		name: 'cdnVideo',
+		icon: { light: 'file:../../icons/cdnvideo.svg', dark: 'file:../../icons/cdnvideo.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Render talking-presenter videos with CDNvideo and follow them to the finished file',
+		defaults: { name: 'CDNvideo Virtual Presenter' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: jobNodeOutputs,
+		credentials: [{ name: 'cdnVideoApi', required: true }],
+		properties,
+	};
+
+	methods = { loadOptions };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route(this);
+	}
+}

@@ -1,0 +1,25 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { inputCheck } from '../../shared/validation';
+import { apiPath, cdnVideoRequest } from '../transport';
+import { VIDEO_NAME_MAX } from './submit.operation';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'New Video Name',
+		name: 'videoName',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'New name of the video (at most 35 characters)',
+		displayOptions: { show: { operation: ['rename'] } },
+	},
+];
+
+export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
+	const check = inputCheck(ctx.getNode(), i);
+	const jobId = check.jobId(ctx.getNodeParameter('jobId', i));
+	const videoName = check.text('videoName', ctx.getNodeParameter('videoName', i), { max: VIDEO_NAME_MAX });
+	await cdnVideoRequest(ctx, 'PATCH', apiPath`/video/${jobId}`, { body: { video_name: videoName }, itemIndex: i, jobId });
+	return { jobId, success: true };
+}

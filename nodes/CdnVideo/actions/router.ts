@@ -1,0 +1,75 @@
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
+import { downloadFields, jobIdField, routeByStatusField } from '../../shared/descriptions';
+import { forEachItem } from '../../shared/items';
+import { cancelOperation, getResultOperation, getStatusOperation, submitOperation, type VideoProvider } from '../../shared/jobs';
+import { cdnVideoApi } from '../transport';
+import * as job from '../job';
+import * as deleteVideo from './delete.operation';
+import * as getAll from './getAll.operation';
+import * as getConfigurations from './getConfigurations.operation';
+import * as rename from './rename.operation';
+import * as submit from './submit.operation';
+
+export const cdnVideoProvider: VideoProvider = {
+	api: cdnVideoApi,
+	jobRef: job.jobRef,
+	submit: submit.submit,
+	getStatus: job.getStatus,
+	getResult: job.getResult,
+	cancel: job.cancel,
+	cancelAfterStop: job.cancelAfterStop,
+	refOf: (output) => ({ jobId: output.jobId }),
+};
+
+export const operationField: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Cancel', value: 'cancel', action: 'Cancel a render', description: 'Stop a queued or running render' },
+		{ name: 'Delete', value: 'delete', action: 'Delete a video', description: 'Delete a generated video' },
+		{ name: 'Get Configurations', value: 'getConfigurations', action: 'Get configurations', description: 'Actors, voices, backgrounds and quota of the account' },
+		{ name: 'Get Many', value: 'getAll', action: 'Get many renders', description: 'List the account\'s render tasks' },
+		{ name: 'Get Result', value: 'getResult', action: 'Get the result of a render', description: 'Video link, and the video as a binary file' },
+		{ name: 'Get Status', value: 'getStatus', action: 'Get the status of a render', description: 'One status check of a render' },
+		{ name: 'Rename', value: 'rename', action: 'Rename a video', description: 'Change the name of a video' },
+		{ name: 'Submit', value: 'submit', action: 'Submit a render', description: 'Start rendering a presenter video' },
+	],
+	default: 'submit',
+};
+
+export const properties: INodeProperties[] = [
+	operationField,
+	jobIdField(['getStatus', 'getResult', 'cancel', 'rename', 'delete']),
+	routeByStatusField,
+	...submit.description,
+	...downloadFields(['getResult']),
+	...getAll.description,
+	...rename.description,
+];
+
+export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	switch (operation) {
+		case 'submit':
+			return [await submitOperation(ctx, cdnVideoProvider)];
+		case 'getStatus':
+			return await getStatusOperation(ctx, cdnVideoProvider);
+		case 'getResult':
+			return [await getResultOperation(ctx, cdnVideoProvider)];
+		case 'cancel':
+			return [await cancelOperation(ctx, cdnVideoProvider)];
+		case 'getAll':
+			return [await forEachItem(ctx, async (i) => await getAll.execute(ctx, i))];
+		case 'rename':
+			return [await forEachItem(ctx, async (i) => await rename.execute(ctx, i))];
+		case 'delete':
+			return [await forEachItem(ctx, async (i) => await deleteVideo.execute(ctx, i))];
+		case 'getConfigurations':
+			return [await forEachItem(ctx, async (i) => await getConfigurations.execute(ctx, i))];
+		default:
+			throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported by CDNvideo`);
+	}
+}

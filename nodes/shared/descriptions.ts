@@ -1,0 +1,113 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+const on = (operation: string[]) => ({ show: { operation } });
+
+/** `jobId`, defaulting to the previous node's output so operations chain after Submit untouched. */
+export function jobIdField(operations: string[]): INodeProperties {
+	return {
+		displayName: 'Job ID',
+		name: 'jobId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.jobId }}',
+		description: 'ID of the render job, as returned by Submit. The default reads it from the incoming item.',
+		displayOptions: on(operations),
+	};
+}
+
+export function downloadFields(operations: string[]): INodeProperties[] {
+	return [
+		{
+			displayName: 'Download Video',
+			name: 'download',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to download the finished video into a binary property (as &lt;jobId&gt;.mp4)',
+			displayOptions: on(operations),
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'The name of the output binary field to put the video in',
+			displayOptions: { show: { operation: operations, download: [true] } },
+		},
+	];
+}
+
+/** Submit's "wait until the render ends" switch and its options. */
+export function waitFields(defaultPollSeconds: number): INodeProperties[] {
+	return [
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to wait until each job ends and return the finished video, instead of returning the job at once. All items are submitted first, then followed together.',
+			displayOptions: on(['submit']),
+		},
+		{
+			displayName: 'Wait Options',
+			name: 'waitOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: { show: { operation: ['submit'], waitForCompletion: [true] } },
+			options: [
+				{
+					displayName: 'Download Video',
+					name: 'download',
+					type: 'boolean',
+					default: true,
+					description: 'Whether to download each finished video into a binary property',
+				},
+				{
+					displayName: 'Max Poll Interval (Seconds)',
+					name: 'pollInterval',
+					type: 'number',
+					typeOptions: { minValue: 1 },
+					default: defaultPollSeconds,
+					description:
+						'Longest pause between two status checks of one job. Checks start short and grow, and follow the progress the provider reports.',
+				},
+				{
+					displayName: 'Put Output File in Field',
+					name: 'binaryPropertyName',
+					type: 'string',
+					default: 'data',
+					description: 'The name of the output binary field to put the video in',
+				},
+				{
+					displayName: 'Timeout (Seconds)',
+					name: 'timeout',
+					type: 'number',
+					typeOptions: { minValue: 1 },
+					default: 1800,
+					description:
+						'How long to wait for one job before giving up on it. The job keeps running at the provider; its jobId is in the error.',
+				},
+			],
+		},
+	];
+}
+
+/** Get Status option: three outputs instead of one, so a polling loop needs no IF node. */
+export const routeByStatusField: INodeProperties = {
+	displayName: 'Route by Status',
+	name: 'routeByStatus',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to send each job to one of three outputs: Completed, Failed (failed or canceled) and Running (queued or processing). Connect Running back to a Wait node to poll without an IF node.',
+	displayOptions: on(['getStatus']),
+};
+
+/**
+ * The node's outputs: one, or Completed / Failed / Running when Get Status routes by status.
+ * An expression, as n8n evaluates it against the node's parameters to draw the outputs.
+ */
+export const jobNodeOutputs =
+	'={{ $parameter.operation === "getStatus" && $parameter.routeByStatus === true ? [{ "type": "main", "displayName": "Completed" }, { "type": "main", "displayName": "Failed" }, { "type": "main", "displayName": "Running" }] : [{ "type": "main" }] }}';

@@ -1,0 +1,356 @@
+/**
+ * Runs a node's execute() the way n8n does, with real HTTP: `helpers.httpRequest` converts n8n's
+ * request options to axios as n8n-core does, and `httpRequestWithAuthentication` follows
+ * n8n-core's logic (preAuthentication when the expirable field is empty, the credential's
+ * authenticate applied, one refresh-and-retry on a 401, errors wrapped in NodeApiError).
+ * Credentials live in a mutable store, like n8n's database: preAuthentication writes back to it.
+ */
+import axios, { type AxiosRequestConfig } from 'axios';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IBinaryData,
+	type ICredentialDataDecryptedObject,
+	type ICredentialType,
+	type IDataObject,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeProperties,
+	type INodeType,
+	type JsonObject,
+} from 'n8n-workflow';
+
+export interface CredentialEntry {
+	type: ICredentialType;
+	data: ICredentialDataDecryptedObject;
+	id?: string;
+}
+
+export interface RunOptions {
+	node: INodeType;
+	parameters: IDataObject;
+	items?: INodeExecutionData[];
+	credentials: CredentialEntry[];
+	continueOnFail?: boolean;
+	abortSignal?: AbortSignal;
+	/** 'filesystem' stores binaries in temp files with `id` and `bytes`, as n8n's filesystem mode. */
+	binaryMode?: 'memory' | 'filesystem';
+}
+
+export interface RunResult {
+	output: INodeExecutionData[][];
+	logs: string[];
+	customData: Record<string, string>;
+	loginRuns: number;
+}
+
+let credentialCounter = 0;
+
+/** Per credential type: the stored data (the "database row") and how often preAuthentication ran. */
+export class CredentialStore {
+	readonly entries = new Map<string, { type: ICredentialType; data: ICredentialDataDecryptedObject; id: string }>();
+	preAuthRuns = 0;
+
+	constructor(entries: CredentialEntry[]) {
+		for (const e of entries) {
+			this.entries.set(e.type.name, { type: e.type, data: { ...e.data }, id: e.id ?? `cred-${++credentialCounter}` });
+		}
+	}
+
+	get(name: string) {
+		const entry = this.entries.get(name);
+		if (!entry) throw new Error(`no credentials of type ${name}`);
+		return entry;
+	}
+}
+
+function resolveExpression(value: unknown, scope: Record<string, unknown>): unknown {
+	if (typeof value !== 'string' || !value.startsWith('=')) return value;
+	const body = value.slice(1);
+	const whole = /^\{\{([\s\S]*)\}\}$/.exec(body.trim());
+	const evaluate = (expr: string) =>
+		new Function(...Object.keys(scope), `return (${expr});`)(...Object.values(scope)) as unknown;
+	if (whole && !body.trim().slice(2, -2).includes('}}')) return evaluate(whole[1]);
+	return body.replace(/\{\{([\s\S]*?)\}\}/g, (_, expr: string) => String(evaluate(expr)));
+}
+
+function resolveDeep(value: unknown, scope: Record<string, unknown>): unknown {
+	if (Array.isArray(value)) return value.map((v) => resolveDeep(v, scope));
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveDeep(v, scope)]));
+	}
+	return resolveExpression(value, scope);
+}
+
+/** n8n-core's convertN8nRequestToAxios, reduced to what these nodes use. */
+function toAxios(options: IHttpRequestOptions): AxiosRequestConfig {
+	const config: AxiosRequestConfig = {
+		url: options.url,
+		baseURL: options.baseURL,
+		method: options.method ?? 'GET',
+		headers: { ...(options.headers as Record<string, string>) },
+		params: options.qs,
+		timeout: options.timeout ?? 300_000,
+		signal: options.abortSignal as AbortSignal | undefined,
+		maxBodyLength: Infinity,
+		maxContentLength: Infinity,
+		proxy: false,
+	};
+	if (options.disableFollowRedirect) config.maxRedirects = 0;
+	else if (options.maxRedirects !== undefined) config.maxRedirects = options.maxRedirects;
+	if (options.encoding) config.responseType = options.encoding as AxiosRequestConfig['responseType'];
+	const body = options.body;
+	const method = (options.method ?? 'GET').toUpperCase();
+	if (body !== undefined && method !== 'GET' && (typeof body === 'string' || (typeof body === 'object' && body !== null && Object.keys(body).length))) {
+		config.data = body;
+	}
+	if (options.json) (config.headers as Record<string, string>).Accept ??= 'application/json';
+	return config;
+}
+
+async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
+	const result = await axios.request(toAxios(options));
+	if (options.returnFullResponse) {
+		return { body: result.data, headers: result.headers, statusCode: result.status, statusMessage: result.statusText };
+	}
+	return result.data;
+}
+
+export class NodeHarness {
+	readonly logs: string[] = [];
+	readonly customData: Record<string, string> = {};
+	readonly store: CredentialStore;
+	readonly node: INode;
+
+	constructor(
+		readonly options: RunOptions,
+		store?: CredentialStore,
+	) {
+		this.store = store ?? new CredentialStore(options.credentials);
+		const description = options.node.description;
+		this.node = {
+			id: 'node-1',
+			name: description.defaults.name ?? description.displayName,
+			type: `n8n-nodes-ai-video.${description.name}`,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: options.parameters as INode['parameters'],
+			credentials: Object.fromEntries(
+				[...this.store.entries.entries()].map(([name, e]) => [name, { id: e.id, name: `${name} account` }]),
+			),
+		};
+	}
+
+	private items(): INodeExecutionData[] {
+		return this.options.items ?? [{ json: {} }];
+	}
+
+	/** n8n returns a parameter's default when it is not set and its displayOptions apply. */
+	getNodeParameter(name: string, itemIndex: number, fallback?: unknown): unknown {
+		const params = this.options.parameters;
+		let value: unknown;
+		if (name in params) value = params[name];
+		else {
+			const property = this.visibleProperty(name);
+			value = property ? property.default : fallback;
+		}
+		if (value === undefined) {
+			if (fallback !== undefined) return fallback;
+			throw new Error(`Could not get parameter "${name}"`);
+		}
+		const item = this.items()[itemIndex] ?? { json: {} };
+		return resolveDeep(value, { $json: item.json, $parameter: params, $binary: item.binary ?? {} });
+	}
+
+	private visibleProperty(name: string): INodeProperties | undefined {
+		const candidates = this.options.node.description.properties.filter((p) => p.name === name);
+		return candidates.find((p) => this.isShown(p)) ?? undefined;
+	}
+
+	private isShown(property: INodeProperties): boolean {
+		const show = property.displayOptions?.show ?? {};
+		return Object.entries(show).every(([key, allowed]) => {
+			const current = key in this.options.parameters ? this.options.parameters[key] : this.visibleProperty(key)?.default;
+			return (allowed as unknown[]).includes(current);
+		});
+	}
+
+	async getCredentials(type: string): Promise<ICredentialDataDecryptedObject> {
+		return { ...this.store.get(type).data };
+	}
+
+	/** n8n's CredentialsHelper.preAuthentication. */
+	private async preAuthentication(
+		ctx: unknown,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		expired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const { type } = this.store.get(typeName);
+		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		if (!expirable || typeof type.preAuthentication !== 'function') return undefined;
+		if (credentials[expirable.name] !== '' && !expired) return undefined;
+		this.store.preAuthRuns++;
+		const output = await type.preAuthentication.call({ helpers: (ctx as { helpers: unknown }).helpers } as never, credentials);
+		if (output[expirable.name] === undefined) return undefined;
+		Object.assign(this.store.get(typeName).data, output);
+		return Object.assign(credentials, output);
+	}
+
+	private async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, request: IHttpRequestOptions) {
+		const { type } = this.store.get(typeName);
+		const auth = type.authenticate;
+		if (!auth) return request;
+		if (typeof auth === 'function') return await auth(credentials, request);
+		const props = resolveDeep(auth.properties, { $credentials: credentials }) as IDataObject;
+		return {
+			...request,
+			headers: { ...request.headers, ...(props.headers as IDataObject) },
+			qs: { ...request.qs, ...(props.qs as IDataObject) },
+			body: props.body ? { ...(request.body as IDataObject), ...(props.body as IDataObject) } : request.body,
+		};
+	}
+
+	/** n8n-core's httpRequestWithAuthentication (request-helpers/authentication.ts). */
+	private async httpRequestWithAuthentication(
+		ctx: { getExecutionCancelSignal?: () => AbortSignal | undefined; helpers: unknown },
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		additional?: { credentialsDecrypted?: { data?: ICredentialDataDecryptedObject }; preAuthenticationRetryStatusCode?: number | number[] },
+	): Promise<unknown> {
+		if ('getExecutionCancelSignal' in ctx && ctx.getExecutionCancelSignal) requestOptions.abortSignal = ctx.getExecutionCancelSignal();
+		let credentials: ICredentialDataDecryptedObject | undefined;
+		try {
+			credentials = additional?.credentialsDecrypted?.data ?? (await this.getCredentials(typeName));
+			const data = await this.preAuthentication(ctx, credentials, typeName, false);
+			if (data) Object.assign(credentials, data);
+			requestOptions = await this.authenticate(credentials, typeName, requestOptions);
+			return await httpRequest(requestOptions);
+		} catch (error) {
+			const codes = additional?.preAuthenticationRetryStatusCode ?? 401;
+			const status = (error as { response?: { status?: number } }).response?.status;
+			if ((Array.isArray(codes) ? codes.includes(status as number) : status === codes) && credentials !== undefined) {
+				try {
+					const data = await this.preAuthentication(ctx, credentials, typeName, true);
+					if (data) Object.assign(credentials, data);
+					requestOptions = await this.authenticate(credentials, typeName, requestOptions);
+					return await httpRequest(requestOptions);
+				} catch (retryError) {
+					throw new NodeApiError(this.node, retryError as JsonObject);
+				}
+			}
+			throw new NodeApiError(this.node, error as JsonObject);
+		}
+	}
+
+	private async prepareBinaryData(data: Buffer | Readable, fileName?: string, mimeType?: string): Promise<IBinaryData> {
+		let buffer: Buffer;
+		if (Buffer.isBuffer(data)) buffer = data;
+		else {
+			const chunks: Buffer[] = [];
+			for await (const chunk of data) chunks.push(Buffer.from(chunk as Buffer));
+			buffer = Buffer.concat(chunks);
+		}
+		const binary: IBinaryData = { data: '', mimeType: mimeType ?? 'application/octet-stream', fileName, fileSize: `${buffer.length} B` };
+		if (this.options.binaryMode === 'filesystem') {
+			const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'ai-video-bin-')), fileName ?? 'file');
+			await fs.writeFile(file, buffer);
+			binary.id = `filesystem-v2:${file}`;
+			binary.data = 'filesystem-v2';
+			binary.bytes = buffer.length;
+		} else {
+			binary.data = buffer.toString('base64');
+		}
+		return binary;
+	}
+
+	/** The IExecuteFunctions (and ILoadOptionsFunctions) object handed to the node. */
+	context(): Record<string, unknown> {
+		const harness = this;
+		const log = (level: string) => (message: string, meta?: unknown) => harness.logs.push(`${level} ${message} ${meta ? JSON.stringify(meta) : ''}`);
+		const ctx: Record<string, unknown> = {
+			getNode: () => harness.node,
+			getInputData: () => harness.items(),
+			getNodeParameter: (name: string, i: number, fallback?: unknown) => harness.getNodeParameter(name, i, fallback),
+			getCurrentNodeParameter: (name: string) => harness.getNodeParameter(name, 0, ''),
+			getCredentials: async (type: string) => await harness.getCredentials(type),
+			continueOnFail: () => harness.options.continueOnFail ?? false,
+			getExecutionCancelSignal: () => harness.options.abortSignal,
+			getExecutionId: () => 'exec-1',
+			getMode: () => 'manual',
+			getWorkflow: () => ({ id: 'wf-1', name: 'test', active: false }),
+			logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+			customData: {
+				set: (k: string, v: string) => (harness.customData[k] = v),
+				setAll: (o: Record<string, string>) => Object.assign(harness.customData, o),
+				get: (k: string) => harness.customData[k],
+				getAll: () => ({ ...harness.customData }),
+			},
+		};
+		ctx.helpers = {
+			httpRequest: async (o: IHttpRequestOptions) => await httpRequest(o),
+			async httpRequestWithAuthentication(this: typeof ctx, type: string, o: IHttpRequestOptions, additional?: never) {
+				return await harness.httpRequestWithAuthentication(this as never, type, o, additional);
+			},
+			prepareBinaryData: async (d: Buffer | Readable, f?: string, m?: string) => await harness.prepareBinaryData(d, f, m),
+			assertBinaryData: (i: number, name: string) => {
+				const binary = harness.items()[i]?.binary?.[name];
+				if (!binary) throw new NodeOperationError(harness.node, `This operation expects the node's input data to contain a binary file '${name}', but none was found [item ${i}]`);
+				return binary;
+			},
+			getBinaryDataBuffer: async (i: number, name: string) => {
+				const binary = harness.items()[i]?.binary?.[name];
+				if (!binary) throw new Error(`no binary ${name}`);
+				if (binary.id?.startsWith('filesystem-v2:')) return await fs.readFile(binary.id.slice('filesystem-v2:'.length));
+				return Buffer.from(binary.data, 'base64');
+			},
+			returnJsonArray: (data: IDataObject | IDataObject[]) => (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+		};
+		return ctx;
+	}
+}
+
+/** Runs the node once over the items, as one n8n execution of that node. */
+export async function runNode(options: RunOptions, store?: CredentialStore): Promise<RunResult & { harness: NodeHarness }> {
+	const harness = new NodeHarness(options, store);
+	const output = await options.node.execute!.call(harness.context() as never);
+	return { output: output as INodeExecutionData[][], logs: harness.logs, customData: harness.customData, loginRuns: harness.store.preAuthRuns, harness };
+}
+
+/** Calls a loadOptions method as the node's editor would. */
+export async function loadOptions(options: RunOptions, method: string) {
+	const harness = new NodeHarness(options);
+	const fn = (options.node.methods?.loadOptions as Record<string, (this: unknown) => Promise<unknown>>)[method];
+	return await fn.call(harness.context());
+}
+
+/** n8n's credential test: preAuthentication (always, when testing), authenticate, then the test request. */
+export async function testCredential(entry: CredentialEntry): Promise<{ ok: boolean; message?: string }> {
+	const harness = new NodeHarness({ node: { description: { defaults: {}, displayName: 'test', name: 'noOp', properties: [] } } as never, parameters: {}, credentials: [entry] });
+	const type = entry.type;
+	const credentials = { ...entry.data };
+	try {
+		if (typeof type.preAuthentication === 'function') {
+			Object.assign(credentials, await type.preAuthentication.call({ helpers: { httpRequest } } as never, credentials));
+		}
+		const test = type.test!.request;
+		const resolved = resolveDeep(test, { $credentials: credentials }) as IHttpRequestOptions & { baseURL?: string };
+		let request: IHttpRequestOptions = { ...resolved, url: `${resolved.baseURL ?? ''}${resolved.url ?? ''}`, baseURL: undefined, json: true };
+		const auth = type.authenticate;
+		if (typeof auth === 'function') request = await auth(credentials, request);
+		else if (auth) {
+			const props = resolveDeep(auth.properties, { $credentials: credentials }) as IDataObject;
+			request = { ...request, headers: { ...request.headers, ...(props.headers as IDataObject) }, qs: { ...request.qs, ...(props.qs as IDataObject) } };
+		}
+		await httpRequest(request);
+		return { ok: true };
+	} catch (error) {
+		void harness;
+		return { ok: false, message: (error as Error).message };
+	}
+}
