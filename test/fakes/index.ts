@@ -2,14 +2,16 @@
  * All fake providers on one server. To add a provider: write test/fakes/<provider>.ts exporting a
  * class that implements FakeProvider, append a factory to `providers`, re-export the module below.
  */
+import { AiStudiosFake } from './aiStudios';
 import { CdnVideoFake } from './cdnVideo';
 import { FakeServer, type FakeProvider, type FakeServerOptions } from './server';
 
 export * from './server';
 export * from './cdnVideo';
+export * from './aiStudios';
 
 /** one factory per fake provider (a fresh instance for each server) */
-export const providers: Array<() => FakeProvider> = [() => new CdnVideoFake()];
+export const providers: Array<() => FakeProvider> = [() => new CdnVideoFake(), () => new AiStudiosFake()];
 
 export interface StartFakeProvidersOptions extends FakeServerOptions {
 	/** API server port; default 0 = random */

@@ -1,0 +1,51 @@
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
+import { downloadFields, jobIdField } from '../../shared/descriptions';
+import { getResultOperation, getStatusOperation, submitOperation, type VideoProvider } from '../../shared/jobs';
+import * as job from '../job';
+import { aiStudiosApi } from '../transport';
+import * as submit from './submit.operation';
+
+/** AI Studios' v2 API has export and progress only: no cancel, no job list. */
+export const aiStudiosProvider: VideoProvider = {
+	api: aiStudiosApi,
+	jobRef: job.jobRef,
+	submit: submit.submit,
+	getStatus: job.getStatus,
+	getResult: job.getResult,
+	refOf: (output) => ({ jobId: output.jobId }),
+};
+
+export const operationField: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Get Result', value: 'getResult', action: 'Get the result of a render', description: 'Video link, and the video as a binary file' },
+		{ name: 'Get Status', value: 'getStatus', action: 'Get the status of a render', description: 'One progress check of a render' },
+		{ name: 'Submit', value: 'submit', action: 'Submit a chroma key render', description: 'Start rendering a chroma-key video of an AI model' },
+	],
+	default: 'submit',
+};
+
+export const properties: INodeProperties[] = [
+	operationField,
+	jobIdField(['getStatus', 'getResult']),
+	...submit.description,
+	...downloadFields(['getResult']),
+];
+
+export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	switch (operation) {
+		case 'submit':
+			return [await submitOperation(ctx, aiStudiosProvider)];
+		case 'getStatus':
+			return await getStatusOperation(ctx, aiStudiosProvider);
+		case 'getResult':
+			return [await getResultOperation(ctx, aiStudiosProvider)];
+		default:
+			throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported by AI Studios`);
+	}
+}
