@@ -4,14 +4,16 @@
  */
 import { AiStudiosFake } from './aiStudios';
 import { CdnVideoFake } from './cdnVideo';
+import { HiDreamFake } from './hiDream';
 import { FakeServer, type FakeProvider, type FakeServerOptions } from './server';
 
 export * from './server';
 export * from './cdnVideo';
+export * from './hiDream';
 export * from './aiStudios';
 
 /** one factory per fake provider (a fresh instance for each server) */
-export const providers: Array<() => FakeProvider> = [() => new CdnVideoFake(), () => new AiStudiosFake()];
+export const providers: Array<() => FakeProvider> = [() => new CdnVideoFake(), () => new AiStudiosFake(), () => new HiDreamFake()];
 
 export interface StartFakeProvidersOptions extends FakeServerOptions {
 	/** API server port; default 0 = random */
