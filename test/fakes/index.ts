@@ -5,15 +5,17 @@
 import { AiStudiosFake } from './aiStudios';
 import { CdnVideoFake } from './cdnVideo';
 import { HiDreamFake } from './hiDream';
+import { KvidFake } from './kvid';
 import { FakeServer, type FakeProvider, type FakeServerOptions } from './server';
 
 export * from './server';
 export * from './cdnVideo';
 export * from './hiDream';
 export * from './aiStudios';
+export * from './kvid';
 
 /** one factory per fake provider (a fresh instance for each server) */
-export const providers: Array<() => FakeProvider> = [() => new CdnVideoFake(), () => new AiStudiosFake(), () => new HiDreamFake()];
+export const providers: Array<() => FakeProvider> = [() => new CdnVideoFake(), () => new AiStudiosFake(), () => new HiDreamFake(), () => new KvidFake()];
 
 export interface StartFakeProvidersOptions extends FakeServerOptions {
 	/** API server port; default 0 = random */

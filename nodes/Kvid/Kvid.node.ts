@@ -1,0 +1,32 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { jobNodeOutputs } from '../shared/descriptions';
+import { properties, route } from './actions/router';
+
+export class Kvid implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'kvid.ai',
+		name: 'kvid',
+		icon: { light: 'file:../../icons/kvid.svg', dark: 'file:../../icons/kvid.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] === "submit" ? "submit: " + $parameter["mode"] + " (" + $parameter["model"] + ")" : $parameter["operation"] }}',
+		description: 'Render videos from text or an image with kvid.ai (Wan, Seedance) and follow them to the finished file',
+		defaults: { name: 'kvid.ai' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: jobNodeOutputs,
+		credentials: [{ name: 'kvidApi', required: true }],
+		properties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route(this);
+	}
+}

@@ -1,0 +1,273 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import type { InputCheck } from '../../shared/validation';
+import { MODES, type KvidMode } from '../transport';
+
+/** `wan` is the doc's v1 model, `seedance` its v2 (bytedance/seedance/v1/lite). */
+export const MODELS = ['wan', 'seedance'] as const;
+export type KvidModel = (typeof MODELS)[number];
+
+/** The doc's ranges and choices, per model and mode. */
+export const NUM_FRAMES = { min: 81, max: 100 };
+export const FRAMES_PER_SECOND = { min: 5, max: 24 };
+export const DURATIONS = ['5', '10'] as const;
+
+export function resolutions(model: KvidModel): readonly string[] {
+	return model === 'wan' ? ['480p', '580p', '720p'] : ['480p', '720p', '1080p'];
+}
+
+export function aspectRatios(model: KvidModel, mode: KvidMode): readonly string[] {
+	if (model === 'seedance') return ['16:9', '4:3', '1:1', '9:21'];
+	return mode === 'textToVideo' ? ['16:9', '9:16'] : ['auto', '16:9', '9:16', '1:1'];
+}
+
+/** The doc's default: "auto" (follow the image) for wan's image-to-video, else 16:9. */
+export function defaultAspectRatio(model: KvidModel, mode: KvidMode): string {
+	return model === 'wan' && mode === 'imageToVideo' ? 'auto' : '16:9';
+}
+
+/** One entry of the `options` collection: where it applies, how it looks, what kvid receives. */
+interface OptionField {
+	name: string;
+	/** kvid's body field */
+	field: string;
+	models: readonly KvidModel[];
+	modes: readonly KvidMode[];
+	property(model: KvidModel, mode: KvidMode): INodeProperties;
+	read(check: InputCheck, value: unknown, model: KvidModel, mode: KvidMode): unknown;
+}
+
+const BOTH_MODES = MODES;
+const path = (name: string) => `options.${name}`;
+
+function whole(check: InputCheck, name: string, value: unknown, range: { min?: number; max?: number } = {}): number {
+	return check.number(path(name), value, { ...range, integer: true });
+}
+
+function bool(check: InputCheck, name: string, value: unknown): boolean {
+	if (typeof value === 'boolean') return value;
+	return check.fail(path(name), `must be true or false; got ${JSON.stringify(value)}`);
+}
+
+const choices = (values: readonly string[]) => values.map((value) => ({ name: value, value }));
+
+const OPTION_FIELDS: OptionField[] = [
+	{
+		name: 'aspectRatio',
+		field: 'aspect_ratio',
+		models: MODELS,
+		modes: BOTH_MODES,
+		property: (model, mode) => ({
+			displayName: 'Aspect Ratio',
+			name: 'aspectRatio',
+			type: 'options',
+			options: choices(aspectRatios(model, mode)),
+			default: defaultAspectRatio(model, mode),
+			description: aspectRatios(model, mode).includes('auto') ? 'Frame shape of the video; "auto" follows the input image' : 'Frame shape of the video',
+		}),
+		read: (check, value, model, mode) => check.oneOf(path('aspectRatio'), value, aspectRatios(model, mode)),
+	},
+	{
+		name: 'cameraFixed',
+		field: 'camera_fixed',
+		models: ['seedance'],
+		modes: BOTH_MODES,
+		property: () => ({
+			displayName: 'Camera Fixed',
+			name: 'cameraFixed',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the camera stays still',
+		}),
+		read: (check, value) => bool(check, 'cameraFixed', value),
+	},
+	{
+		name: 'duration',
+		field: 'duration',
+		models: ['seedance'],
+		modes: BOTH_MODES,
+		property: () => ({
+			displayName: 'Duration (Seconds)',
+			name: 'duration',
+			type: 'options',
+			options: choices(DURATIONS),
+			default: '5',
+			description: 'Length of the video',
+		}),
+		// kvid takes the duration as a string ("5" or "10")
+		read: (check, value) => check.oneOf(path('duration'), typeof value === 'number' ? String(value) : value, DURATIONS),
+	},
+	{
+		name: 'enablePromptExpansion',
+		field: 'enable_prompt_expansion',
+		models: ['wan'],
+		modes: BOTH_MODES,
+		property: () => ({
+			displayName: 'Enable Prompt Expansion',
+			name: 'enablePromptExpansion',
+			type: 'boolean',
+			default: true,
+			description: 'Whether kvid may expand the prompt with more detail before rendering',
+		}),
+		read: (check, value) => bool(check, 'enablePromptExpansion', value),
+	},
+	{
+		name: 'enableSafetyChecker',
+		field: 'enable_safety_checker',
+		models: ['wan'],
+		modes: BOTH_MODES,
+		property: () => ({
+			displayName: 'Enable Safety Checker',
+			name: 'enableSafetyChecker',
+			type: 'boolean',
+			default: true,
+			description: 'Whether kvid filters unsafe content',
+		}),
+		read: (check, value) => bool(check, 'enableSafetyChecker', value),
+	},
+	{
+		name: 'endImageUrl',
+		field: 'end_image_url',
+		models: ['seedance'],
+		modes: ['imageToVideo'],
+		property: () => ({
+			displayName: 'End Image URL',
+			name: 'endImageUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://example.com/last-frame.jpg',
+			description: 'Image the video should end on (http or https URL)',
+		}),
+		read: (check, value) => check.url(path('endImageUrl'), value),
+	},
+	{
+		name: 'framesPerSecond',
+		field: 'frames_per_second',
+		models: ['wan'],
+		modes: BOTH_MODES,
+		property: () => ({
+			displayName: 'Frames per Second',
+			name: 'framesPerSecond',
+			type: 'number',
+			typeOptions: { minValue: FRAMES_PER_SECOND.min, maxValue: FRAMES_PER_SECOND.max, numberPrecision: 0 },
+			default: 16,
+			description: `Frame rate, ${FRAMES_PER_SECOND.min}–${FRAMES_PER_SECOND.max}`,
+		}),
+		read: (check, value) => whole(check, 'framesPerSecond', value, FRAMES_PER_SECOND),
+	},
+	{
+		name: 'negativePrompt',
+		field: 'negative_prompt',
+		models: ['wan'],
+		modes: BOTH_MODES,
+		property: () => ({
+			displayName: 'Negative Prompt',
+			name: 'negativePrompt',
+			type: 'string',
+			default: '',
+			placeholder: 'low quality, bad anatomy',
+			description: 'What the video should not show',
+		}),
+		read: (check, value) => check.text(path('negativePrompt'), value, { allowEmpty: true }),
+	},
+	{
+		name: 'numFrames',
+		field: 'num_frames',
+		models: ['wan'],
+		modes: BOTH_MODES,
+		property: () => ({
+			displayName: 'Number of Frames',
+			name: 'numFrames',
+			type: 'number',
+			typeOptions: { minValue: NUM_FRAMES.min, maxValue: NUM_FRAMES.max, numberPrecision: 0 },
+			default: 81,
+			description: `Frames to render, ${NUM_FRAMES.min}–${NUM_FRAMES.max} (with the frame rate, this sets the length)`,
+		}),
+		read: (check, value) => whole(check, 'numFrames', value, NUM_FRAMES),
+	},
+	{
+		name: 'numInferenceSteps',
+		field: 'num_inference_steps',
+		models: ['wan'],
+		modes: BOTH_MODES,
+		property: () => ({
+			displayName: 'Number of Inference Steps',
+			name: 'numInferenceSteps',
+			type: 'number',
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			default: 30,
+			description: 'More steps render more carefully and take longer',
+		}),
+		// the doc gives no upper bound
+		read: (check, value) => whole(check, 'numInferenceSteps', value, { min: 1 }),
+	},
+	{
+		name: 'resolution',
+		field: 'resolution',
+		models: MODELS,
+		modes: BOTH_MODES,
+		property: (model) => ({
+			displayName: 'Resolution',
+			name: 'resolution',
+			type: 'options',
+			options: choices(resolutions(model)),
+			default: '720p',
+			description: 'Video resolution; it also sets the price in credits',
+		}),
+		read: (check, value, model) => check.oneOf(path('resolution'), value, resolutions(model)),
+	},
+	{
+		name: 'seed',
+		field: 'seed',
+		models: MODELS,
+		modes: BOTH_MODES,
+		property: () => ({
+			displayName: 'Seed',
+			name: 'seed',
+			type: 'number',
+			typeOptions: { numberPrecision: 0 },
+			default: 0,
+			description: 'The same seed with the same settings renders the same video. Leave it out for a random one.',
+		}),
+		read: (check, value) => whole(check, 'seed', value),
+	},
+];
+
+const applies = (f: OptionField, model: KvidModel, mode: KvidMode) => f.models.includes(model) && f.modes.includes(mode);
+
+/**
+ * One `options` collection per model and mode, each shown only for its pair, so the editor offers
+ * exactly the fields that model takes in that mode. They share the name `options`, which is what
+ * saved workflows store.
+ */
+export function optionsCollections(): INodeProperties[] {
+	return MODELS.flatMap((model) =>
+		MODES.map(
+			(mode): INodeProperties => ({
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				displayOptions: { show: { operation: ['submit'], model: [model], mode: [mode] } },
+				options: OPTION_FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)),
+			}),
+		),
+	);
+}
+
+/**
+ * kvid's body fields for the options set on an item, each checked against the model's range. Keys
+ * that belong to another model or mode (left over after switching the model in the editor, which
+ * keeps the collection's values) are not sent: the other model would refuse them.
+ */
+export function optionFields(check: InputCheck, options: IDataObject, model: KvidModel, mode: KvidMode): IDataObject {
+	const body: IDataObject = {};
+	for (const f of OPTION_FIELDS) {
+		if (!applies(f, model, mode)) continue;
+		const value = options[f.name];
+		if (value === undefined || value === null || value === '') continue;
+		body[f.field] = f.read(check, value, model, mode) as IDataObject[string];
+	}
+	return body;
+}

@@ -1,0 +1,155 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { waitFields } from '../../shared/descriptions';
+import { jobOutput, type JobOutput } from '../../shared/jobContract';
+import { inputCheck, type InputCheck } from '../../shared/validation';
+import { kvidRequest, MODE_PATHS, MODES, type KvidMode } from '../transport';
+import { MODELS, optionFields, optionsCollections, type KvidModel } from './options';
+
+/** The node's own cap on an image sent inline: kvid states none, and the JSON body grows by a third. */
+export const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+const IMAGE_SOURCES = ['url', 'binary'] as const;
+
+const onSubmit = { operation: ['submit'] };
+const onImage = { ...onSubmit, mode: ['imageToVideo'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		options: [
+			{ name: 'Text to Video', value: 'textToVideo', description: 'Render a video from a prompt' },
+			{ name: 'Image to Video', value: 'imageToVideo', description: 'Animate an image, guided by a prompt' },
+		],
+		default: 'textToVideo',
+		displayOptions: { show: onSubmit },
+	},
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: [
+			{ name: 'Wan (V1)', value: 'wan', description: '480p–720p, 81–100 frames at 5–24 fps (5–6 s)' },
+			{ name: 'Seedance (V2)', value: 'seedance', description: '480p–1080p, 5 or 10 seconds' },
+		],
+		default: 'wan',
+		description: 'Which kvid model renders the video; the options below change with it',
+		displayOptions: { show: onSubmit },
+	},
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: true,
+		default: '',
+		placeholder: 'A waterfall flowing down a mountain, nature documentary style',
+		description: 'What the video shows. Camera directions such as [Low-angle close-up shot] are understood, though not always followed.',
+		displayOptions: { show: onSubmit },
+	},
+	{
+		displayName: 'Image Source',
+		name: 'imageSource',
+		type: 'options',
+		options: [
+			{ name: 'URL', value: 'url', description: 'A public URL that kvid downloads the image from' },
+			{ name: 'Binary File', value: 'binary', description: 'An image of the incoming item, sent inline' },
+		],
+		default: 'url',
+		displayOptions: { show: onImage },
+	},
+	{
+		displayName: 'Image URL',
+		name: 'imageUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://example.com/first-frame.jpg',
+		description: 'Public http(s) URL of the image to animate',
+		displayOptions: { show: { ...onImage, imageSource: ['url'] } },
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		hint: 'The name of the input binary field holding the image (at most 10 MB)',
+		displayOptions: { show: { ...onImage, imageSource: ['binary'] } },
+	},
+	...optionsCollections(),
+	...waitFields(15),
+];
+
+/** What kvid's generate endpoint receives for item `i`, after every check. */
+export async function generateRequest(
+	ctx: IExecuteFunctions,
+	i: number,
+): Promise<{ mode: KvidMode; model: KvidModel; body: IDataObject }> {
+	const check = inputCheck(ctx.getNode(), i);
+	const param = (name: string, fallback: unknown) => ctx.getNodeParameter(name, i, fallback);
+	const mode = check.oneOf('mode', param('mode', 'textToVideo'), MODES);
+	const model = check.oneOf('model', param('model', 'wan'), MODELS);
+	const body: IDataObject = { prompt: check.text('prompt', param('prompt', '')) };
+	if (model === 'seedance') body.model = `bytedance/seedance/v1/lite/${MODE_PATHS[mode]}`;
+
+	const options = param('options', {});
+	if (options === null || typeof options !== 'object' || Array.isArray(options)) check.fail('options', 'must be a collection of options');
+	Object.assign(body, optionFields(check, options as IDataObject, model, mode));
+	if (mode === 'imageToVideo') Object.assign(body, await imageField(ctx, i, check));
+	return { mode, model, body };
+}
+
+/** `image_url`, or the incoming image as base64 `image_file` — an image, at most IMAGE_MAX_BYTES. */
+async function imageField(ctx: IExecuteFunctions, i: number, check: InputCheck): Promise<IDataObject> {
+	const source = check.oneOf('imageSource', ctx.getNodeParameter('imageSource', i, 'url'), IMAGE_SOURCES);
+	if (source === 'url') return { image_url: check.url('imageUrl', ctx.getNodeParameter('imageUrl', i, '')) };
+
+	const name = check.text('binaryPropertyName', ctx.getNodeParameter('binaryPropertyName', i, 'data'));
+	const present = Object.keys(ctx.getInputData()[i]?.binary ?? {});
+	if (!present.includes(name)) {
+		check.fail(
+			'binaryPropertyName',
+			`names the binary field "${name}", but the input item has ${present.length ? `only ${present.map((p) => `"${p}"`).join(', ')}` : 'no binary data'}`,
+			'Point it at the field that holds the image, or use Image Source "URL".',
+		);
+	}
+	const binary = ctx.helpers.assertBinaryData(i, name);
+	const mimeType = (binary.mimeType ?? '').toLowerCase();
+	const file = binary.fileName ? `"${binary.fileName}" ` : '';
+	if (!mimeType.startsWith('image/')) {
+		check.fail('binaryPropertyName', `holds ${file}of type ${mimeType || 'unknown'}, not an image`, 'kvid animates images (JPEG, PNG, WebP…): point it at an image field.');
+	}
+	const tooLarge = (bytes: number) =>
+		check.fail(
+			'binaryPropertyName',
+			`holds ${file}of ${megabytes(bytes)}; images sent inline may be at most ${megabytes(IMAGE_MAX_BYTES)}`,
+			'Make the image smaller, or upload it and use Image Source "URL".',
+		);
+	// Known without reading the file where n8n keeps binaries on disk.
+	if (typeof binary.bytes === 'number' && binary.bytes > IMAGE_MAX_BYTES) tooLarge(binary.bytes);
+	const buffer = await ctx.helpers.getBinaryDataBuffer(i, name);
+	if (buffer.length === 0) check.fail('binaryPropertyName', `holds ${file}with no bytes`);
+	if (buffer.length > IMAGE_MAX_BYTES) tooLarge(buffer.length);
+	return { image_file: buffer.toString('base64') };
+}
+
+function megabytes(bytes: number): string {
+	return `${(bytes / (1024 * 1024)).toFixed(bytes < 1024 * 1024 ? 2 : 1)} MB`;
+}
+
+export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
+	const { mode, model, body } = await generateRequest(ctx, i);
+	// A CONCURRENT_LIMIT (429) is waited out and retried by callApi; nothing else is repeated.
+	const answer = await kvidRequest<IDataObject>(ctx, mode, 'generate', { body, itemIndex: i, createsJob: true });
+	const data = (answer.data ?? {}) as IDataObject;
+	const requestId = typeof data.request_id === 'string' || typeof data.request_id === 'number' ? String(data.request_id) : '';
+	if (!requestId) {
+		throw new NodeOperationError(ctx.getNode(), `kvid accepted the submit but returned no request_id: ${JSON.stringify(answer).slice(0, 300)}`, {
+			itemIndex: i,
+			description: 'The render may have started: check the kvid dashboard before submitting again.',
+		});
+	}
+	return jobOutput('kvid', { jobId: requestId, status: 'queued', raw: answer }, { mode, model });
+}
