@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
+import { baseUrlField } from './common';
+
 export class AiStudiosApi implements ICredentialType {
 	name = 'aiStudiosApi';
 
@@ -19,14 +21,7 @@ export class AiStudiosApi implements ICredentialType {
 			default: '',
 			description: 'The API key of an AI Studios account with an API plan (Profile → Issue API Key)',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			required: true,
-			default: 'https://aistudios.com',
-			description: 'Change only for a proxy, a regional host or a test server. The API key is sent to this address only.',
-		},
+		baseUrlField('https://aistudios.com'),
 	];
 
 	// AI Studios takes the key itself as the Authorization header, without "Bearer".

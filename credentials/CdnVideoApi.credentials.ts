@@ -9,6 +9,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { baseUrlField, sessionTokenFields } from './common';
+
 /** CDNvideo's login answer: lifetime in milliseconds (about 6 hours). */
 interface CdnVideoLogin {
 	token?: string;
@@ -77,26 +79,8 @@ export class CdnVideoApi implements ICredentialType {
 			required: true,
 			displayOptions: { show: { authentication: ['token'] } },
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://api.cdnvideo.ru',
-			description: 'Change only for a proxy or a test server. Credentials are sent to this address only.',
-		},
-		{
-			displayName: 'Session Token',
-			name: 'sessionToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-		{
-			displayName: 'Session Expires At',
-			name: 'sessionExpiresAt',
-			type: 'hidden',
-			default: '',
-		},
+		baseUrlField('https://api.cdnvideo.ru'),
+		...sessionTokenFields,
 	];
 
 	/** Logs in with username and password; n8n stores the token and calls this again when it is empty or refused. */

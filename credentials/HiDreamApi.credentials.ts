@@ -9,6 +9,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { baseUrlField, sessionTokenFields } from './common';
+
 /** HiDream's answer to the key exchange: `{code: 0, result: {token, expire_time}}`. */
 interface HiDreamTokenAnswer {
 	code?: number | string;
@@ -80,26 +82,8 @@ export class HiDreamApi implements ICredentialType {
 			displayOptions: { show: { authentication: ['token'] } },
 			description: 'Sent as "Authorization: Bearer &lt;token&gt;". It is not renewed: paste a new one when it expires.',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: DEFAULT_BASE_URL,
-			description: 'Change only for a proxy or a test server. Credentials are sent to this address only.',
-		},
-		{
-			displayName: 'Session Token',
-			name: 'sessionToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-		{
-			displayName: 'Session Expires At',
-			name: 'sessionExpiresAt',
-			type: 'hidden',
-			default: '',
-		},
+		baseUrlField(DEFAULT_BASE_URL),
+		...sessionTokenFields,
 	];
 
 	/** Exchanges the API key for a token; n8n stores it and calls this again when it is empty or refused. */

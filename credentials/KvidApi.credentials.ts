@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
+import { baseUrlField } from './common';
+
 export class KvidApi implements ICredentialType {
 	name = 'kvidApi';
 
@@ -19,14 +21,7 @@ export class KvidApi implements ICredentialType {
 			default: '',
 			description: 'The primary or secondary key of a subscription at kvid.ai → Settings → API Keys',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			required: true,
-			default: 'https://api.kvid.ai',
-			description: 'Change only for a proxy or a test server. The API key is sent to this address only.',
-		},
+		baseUrlField('https://api.kvid.ai'),
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { jobNodeOutputs } from '../shared/descriptions';
 import { properties, route } from './actions/router';
 
 export class AiStudios implements INodeType {
@@ -20,7 +21,7 @@ export class AiStudios implements INodeType {
 		defaults: { name: 'AI Studios' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: jobNodeOutputs,
 		credentials: [{ name: 'aiStudiosApi', required: true }],
 		properties,
 	};

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 const on = (operation: string[]) => ({ show: { operation } });
 
@@ -111,3 +111,42 @@ export const routeByStatusField: INodeProperties = {
  */
 export const jobNodeOutputs =
 	'={{ $parameter.operation === "getStatus" && $parameter.routeByStatus === true ? [{ "type": "main", "displayName": "Completed" }, { "type": "main", "displayName": "Failed" }, { "type": "main", "displayName": "Running" }] : [{ "type": "main" }] }}';
+
+/** Submit's pacing option: at most Max Submits within Window seconds, per credential. */
+export function rateLimitField(maxSubmits: number, windowSeconds: number, providerLimit: string): INodeProperties {
+	return {
+		displayName: 'Rate Limit',
+		name: 'rateLimit',
+		type: 'collection',
+		placeholder: 'Change Rate Limit',
+		default: {},
+		description: `${providerLimit}; submits are paced to stay within it`,
+		displayOptions: on(['submit']),
+		options: [
+			{
+				displayName: 'Max Submits',
+				name: 'maxSubmits',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: maxSubmits,
+				description: 'How many submits may start within the window',
+			},
+			{
+				displayName: 'Window (Seconds)',
+				name: 'windowSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: windowSeconds,
+			},
+		],
+	};
+}
+
+/** The pacing item `i` asks for through the Rate Limit option, or the provider's documented one. */
+export function submitPacing(ctx: IExecuteFunctions, i: number, maxSubmits: number, windowMs: number): { max: number; windowMs: number } {
+	const limit = ctx.getNodeParameter('rateLimit', i, {}) as IDataObject;
+	return {
+		max: Number(limit.maxSubmits) > 0 ? Number(limit.maxSubmits) : maxSubmits,
+		windowMs: Number(limit.windowSeconds) > 0 ? Number(limit.windowSeconds) * 1000 : windowMs,
+	};
+}

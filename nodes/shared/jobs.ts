@@ -24,8 +24,12 @@ export interface VideoProvider {
 	cancel?(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput>;
 	/** Stops jobs after the execution was stopped (the execution's own requests are aborted by then). */
 	cancelAfterStop?(ctx: IExecuteFunctions, job: JobRef): Promise<void>;
-	/** The job fields of an output that identify it again (jobId, and e.g. mode). */
-	refOf(output: JobOutput): JobRef;
+	/** The fields of a job's output that identify it again, where more than the jobId (kvid: mode). */
+	refOf?(output: JobOutput): JobRef;
+}
+
+function refOf(provider: VideoProvider, output: JobOutput): JobRef {
+	return provider.refOf?.(output) ?? { jobId: output.jobId };
 }
 
 const STATUS_CONCURRENCY = 8;
@@ -62,12 +66,6 @@ export function recordJobId(ctx: IExecuteFunctions, provider: string, jobId: str
 		if (!current) return data.set(key, jobId);
 		if (current.length + 1 + jobId.length <= 255) return data.set(key, `${current},${jobId}`);
 	}
-}
-
-export async function cancelOperation(ctx: IExecuteFunctions, provider: VideoProvider) {
-	const cancel = provider.cancel;
-	if (!cancel) throw new NodeOperationError(ctx.getNode(), `${provider.api.displayName} has no cancel operation`);
-	return await forEachItem(ctx, async (i) => await cancel(ctx, i, provider.jobRef(ctx, i)));
 }
 
 export async function getResultOperation(ctx: IExecuteFunctions, provider: VideoProvider) {
@@ -206,7 +204,7 @@ async function follow(
 	downloads: Semaphore,
 ): Promise<ItemResult> {
 	const signal = ctx.getExecutionCancelSignal();
-	const job = provider.refOf(f.submitted);
+	const job = refOf(provider, f.submitted);
 	const deadline = f.startedAt + f.options.timeoutMs;
 	let last = f.submitted;
 	for (let polls = 0; ; polls++) {
@@ -233,7 +231,7 @@ async function stopFollowing(ctx: IExecuteFunctions, provider: VideoProvider, jo
 	const cancelAfterStop = provider.cancelAfterStop;
 	let note = running.length ? ` Jobs still running: ${running.map((j) => j.jobId).join(', ')}.` : '';
 	if (cancelAfterStop && running.length) {
-		const results = await Promise.allSettled(running.map(async (j) => await cancelAfterStop(ctx, provider.refOf(j))));
+		const results = await Promise.allSettled(running.map(async (j) => await cancelAfterStop(ctx, refOf(provider, j))));
 		const canceled = running.filter((_, n) => results[n].status === 'fulfilled').map((j) => j.jobId);
 		const left = running.filter((_, n) => results[n].status === 'rejected').map((j) => j.jobId);
 		note = `${canceled.length ? ` Canceled at ${provider.api.displayName}: ${canceled.join(', ')}.` : ''}${left.length ? ` Could not cancel: ${left.join(', ')}.` : ''}`;
@@ -266,4 +264,31 @@ function withBatchSummary(
 		error.description = `${error.description ? `${error.description}\n\n` : ''}Other jobs of this batch (use Continue On Fail to get them as items):\n${lines.join('\n')}`;
 	}
 	return error;
+}
+
+export type ItemOperation = (ctx: IExecuteFunctions, itemIndex: number) => Promise<ItemResult>;
+
+/**
+ * A provider node's execute(): the job operations it has (submit, getStatus, getResult, and
+ * cancel where the provider offers it), then its own per-item operations.
+ */
+export async function routeOperation(
+	ctx: IExecuteFunctions,
+	provider: VideoProvider,
+	itemOperations: Record<string, ItemOperation> = {},
+): Promise<INodeExecutionData[][]> {
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	switch (operation) {
+		case 'submit':
+			return [await submitOperation(ctx, provider)];
+		case 'getStatus':
+			return await getStatusOperation(ctx, provider);
+		case 'getResult':
+			return [await getResultOperation(ctx, provider)];
+	}
+	const cancel = provider.cancel;
+	const perItem: ItemOperation | undefined =
+		operation === 'cancel' && cancel ? async (c, i) => await cancel(c, i, provider.jobRef(c, i)) : itemOperations[operation];
+	if (!perItem) throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported by ${provider.api.displayName}`);
+	return [await forEachItem(ctx, async (i) => await perItem(ctx, i))];
 }

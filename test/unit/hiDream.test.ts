@@ -314,9 +314,9 @@ describe('HiDream input validation (no request sent)', () => {
 		['a video URL that is not http(s)', { videoUrl: 'ftp://media.example.com/clip.mp4' }, {}, /"videoUrl" must be an http\(s\) URL/],
 		['an unknown video source', { videoSource: 'drive' }, {}, /"videoSource" must be one of "url", "binary"/],
 		['a notify URL that is not a URL', { options: { notifyUrl: 'resume-me' } }, {}, /"options.notifyUrl" must be an http\(s\) URL/],
-		['a missing binary property', { videoSource: 'binary', binaryPropertyName: 'clip' }, { items: [videoItem(Buffer.from('x'))] }, /"binaryPropertyName" names no binary field.*"clip"/],
-		['a binary that is not a video', { videoSource: 'binary' }, { items: [videoItem(Buffer.from('png'), 'image/png')] }, /"binaryPropertyName" must hold a video \(video\/\*\); "data" is "image\/png"/],
-		['an empty binary video', { videoSource: 'binary' }, { items: [videoItem(Buffer.alloc(0))] }, /"binaryPropertyName" holds an empty file/],
+		['a missing binary property', { videoSource: 'binary', binaryPropertyName: 'clip' }, { items: [videoItem(Buffer.from('x'))] }, /"binaryPropertyName" names the binary field "clip", but the input item has only "data"/],
+		['a binary that is not a video', { videoSource: 'binary' }, { items: [videoItem(Buffer.from('png'), 'image/png')] }, /"binaryPropertyName" holds (".*" )?of type image\/png, not a video/],
+		['an empty binary video', { videoSource: 'binary' }, { items: [videoItem(Buffer.alloc(0))] }, /"binaryPropertyName" holds (".*" )?with no bytes/],
 	];
 
 	it.each(cases)('refuses %s', async (_name, params, extra, message) => {
@@ -329,14 +329,14 @@ describe('HiDream input validation (no request sent)', () => {
 	it('refuses a binary video over the 50 MB cap, known from its stored size without reading it', async () => {
 		const item: INodeExecutionData = { json: {}, binary: { data: { data: 'filesystem-v2', id: 'filesystem-v2:/nonexistent/clip.mp4', bytes: MAX_BINARY_VIDEO_BYTES + 1, mimeType: 'video/mp4' } } };
 		const error = await failure(run({ ...submitParams, videoSource: 'binary' }, { items: [item] }));
-		expect(error.message).toMatch(/"binaryPropertyName" holds 50\.0 MB; at most 50\.0 MB is sent as base64/);
+		expect(error.message).toMatch(/"binaryPropertyName" holds (".*" )?of 50\.0 MB; videos sent inline may be at most 50\.0 MB/);
 		expect(error.description).toMatch(/Video Source "URL"/);
 		expect(server.requests).toHaveLength(0);
 	});
 
 	it('refuses a binary video over the 50 MB cap held in memory', async () => {
 		const error = await failure(run({ ...submitParams, videoSource: 'binary' }, { items: [videoItem(Buffer.alloc(MAX_BINARY_VIDEO_BYTES + 1))] }));
-		expect(error.message).toMatch(/"binaryPropertyName" holds 50\.0 MB/);
+		expect(error.message).toMatch(/"binaryPropertyName" holds (".*" )?of 50\.0 MB/);
 		expect(server.requests).toHaveLength(0);
 	});
 

@@ -1,7 +1,7 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { downloadFields, jobIdField } from '../../shared/descriptions';
-import { getResultOperation, getStatusOperation, submitOperation, type VideoProvider } from '../../shared/jobs';
+import { downloadFields, jobIdField, routeByStatusField } from '../../shared/descriptions';
+import { routeOperation, type VideoProvider } from '../../shared/jobs';
 import * as job from '../job';
 import { aiStudiosApi } from '../transport';
 import * as submit from './submit.operation';
@@ -13,7 +13,6 @@ export const aiStudiosProvider: VideoProvider = {
 	submit: submit.submit,
 	getStatus: job.getStatus,
 	getResult: job.getResult,
-	refOf: (output) => ({ jobId: output.jobId }),
 };
 
 export const operationField: INodeProperties = {
@@ -32,20 +31,11 @@ export const operationField: INodeProperties = {
 export const properties: INodeProperties[] = [
 	operationField,
 	jobIdField(['getStatus', 'getResult']),
+	routeByStatusField,
 	...submit.description,
 	...downloadFields(['getResult']),
 ];
 
 export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const operation = ctx.getNodeParameter('operation', 0) as string;
-	switch (operation) {
-		case 'submit':
-			return [await submitOperation(ctx, aiStudiosProvider)];
-		case 'getStatus':
-			return await getStatusOperation(ctx, aiStudiosProvider);
-		case 'getResult':
-			return [await getResultOperation(ctx, aiStudiosProvider)];
-		default:
-			throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported by AI Studios`);
-	}
+	return await routeOperation(ctx, aiStudiosProvider);
 }

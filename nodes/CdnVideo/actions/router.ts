@@ -1,8 +1,7 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { downloadFields, jobIdField, routeByStatusField } from '../../shared/descriptions';
-import { forEachItem } from '../../shared/items';
-import { cancelOperation, getResultOperation, getStatusOperation, submitOperation, type VideoProvider } from '../../shared/jobs';
+import { routeOperation, type VideoProvider } from '../../shared/jobs';
 import { cdnVideoApi } from '../transport';
 import * as job from '../job';
 import * as deleteVideo from './delete.operation';
@@ -19,7 +18,6 @@ export const cdnVideoProvider: VideoProvider = {
 	getResult: job.getResult,
 	cancel: job.cancel,
 	cancelAfterStop: job.cancelAfterStop,
-	refOf: (output) => ({ jobId: output.jobId }),
 };
 
 export const operationField: INodeProperties = {
@@ -51,25 +49,10 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const operation = ctx.getNodeParameter('operation', 0) as string;
-	switch (operation) {
-		case 'submit':
-			return [await submitOperation(ctx, cdnVideoProvider)];
-		case 'getStatus':
-			return await getStatusOperation(ctx, cdnVideoProvider);
-		case 'getResult':
-			return [await getResultOperation(ctx, cdnVideoProvider)];
-		case 'cancel':
-			return [await cancelOperation(ctx, cdnVideoProvider)];
-		case 'getAll':
-			return [await forEachItem(ctx, async (i) => await getAll.execute(ctx, i))];
-		case 'rename':
-			return [await forEachItem(ctx, async (i) => await rename.execute(ctx, i))];
-		case 'delete':
-			return [await forEachItem(ctx, async (i) => await deleteVideo.execute(ctx, i))];
-		case 'getConfigurations':
-			return [await forEachItem(ctx, async (i) => await getConfigurations.execute(ctx, i))];
-		default:
-			throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported by CDNvideo`);
-	}
+	return await routeOperation(ctx, cdnVideoProvider, {
+		getAll: getAll.execute,
+		rename: rename.execute,
+		delete: deleteVideo.execute,
+		getConfigurations: getConfigurations.execute,
+	});
 }

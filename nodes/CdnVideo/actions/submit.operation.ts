@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { waitFields } from '../../shared/descriptions';
+import { rateLimitField, submitPacing, waitFields } from '../../shared/descriptions';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck } from '../../shared/validation';
 import { CDN_VIDEO_RATE_WINDOW_MS, cdnVideoRequest } from '../transport';
@@ -195,32 +195,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Rate Limit',
-		name: 'rateLimit',
-		type: 'collection',
-		placeholder: 'Change Rate Limit',
-		default: {},
-		description: 'CDNvideo accepts 10 generate requests a minute; submits are paced to stay within it',
-		displayOptions: show,
-		options: [
-			{
-				displayName: 'Max Submits',
-				name: 'maxSubmits',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 10,
-				description: 'How many submits may start within the window',
-			},
-			{
-				displayName: 'Window (Seconds)',
-				name: 'windowSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 60,
-			},
-		],
-	},
+	rateLimitField(10, 60, 'CDNvideo accepts 10 generate requests a minute'),
 	...waitFields(30),
 ];
 
@@ -293,15 +268,11 @@ function compositionFields(check: ReturnType<typeof inputCheck>, c: IDataObject)
 
 export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
 	const body = generateBody(ctx, i);
-	const limit = ctx.getNodeParameter('rateLimit', i, {}) as IDataObject;
 	const answer = await cdnVideoRequest<IDataObject>(ctx, 'POST', '/generate', {
 		body,
 		itemIndex: i,
 		createsJob: true,
-		pacing: {
-			max: Number(limit.maxSubmits) > 0 ? Number(limit.maxSubmits) : 10,
-			windowMs: Number(limit.windowSeconds) > 0 ? Number(limit.windowSeconds) * 1000 : CDN_VIDEO_RATE_WINDOW_MS,
-		},
+		pacing: submitPacing(ctx, i, 10, CDN_VIDEO_RATE_WINDOW_MS),
 	});
 	const jobId = typeof answer.id === 'string' || typeof answer.id === 'number' ? String(answer.id) : '';
 	if (!jobId) {

@@ -1,7 +1,7 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { downloadFields, jobIdField, routeByStatusField } from '../../shared/descriptions';
-import { getResultOperation, getStatusOperation, submitOperation, type VideoProvider } from '../../shared/jobs';
+import { routeOperation, type VideoProvider } from '../../shared/jobs';
 import * as job from '../job';
 import { hiDreamApi } from '../transport';
 import * as submit from './submit.operation';
@@ -13,7 +13,6 @@ export const hiDreamProvider: VideoProvider = {
 	submit: submit.submit,
 	getStatus: job.getStatus,
 	getResult: job.getStatus,
-	refOf: (output) => ({ jobId: output.jobId }),
 };
 
 export const operationField: INodeProperties = {
@@ -38,15 +37,5 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const operation = ctx.getNodeParameter('operation', 0) as string;
-	switch (operation) {
-		case 'submit':
-			return [await submitOperation(ctx, hiDreamProvider)];
-		case 'getStatus':
-			return await getStatusOperation(ctx, hiDreamProvider);
-		case 'getResult':
-			return [await getResultOperation(ctx, hiDreamProvider)];
-		default:
-			throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported by HiDream`);
-	}
+	return await routeOperation(ctx, hiDreamProvider);
 }

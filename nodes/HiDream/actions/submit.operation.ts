@@ -7,7 +7,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { waitFields } from '../../shared/descriptions';
+import { readBinaryInput } from '../../shared/binaryInput';
+import { rateLimitField, submitPacing, waitFields } from '../../shared/descriptions';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck, type InputCheck } from '../../shared/validation';
 import { HIDREAM_RATE_WINDOW_MS, HIDREAM_SUBMITS_PER_WINDOW, submitStylization } from '../transport';
@@ -126,32 +127,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Rate Limit',
-		name: 'rateLimit',
-		type: 'collection',
-		placeholder: 'Change Rate Limit',
-		default: {},
-		description: 'HiDream accepts 2 video-stylization tasks a minute; submits are paced to stay within it',
-		displayOptions: show,
-		options: [
-			{
-				displayName: 'Max Submits',
-				name: 'maxSubmits',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 2,
-				description: 'How many submits may start within the window',
-			},
-			{
-				displayName: 'Window (Seconds)',
-				name: 'windowSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 60,
-			},
-		],
-	},
+	rateLimitField(HIDREAM_SUBMITS_PER_WINDOW, HIDREAM_RATE_WINDOW_MS / 1000, 'HiDream accepts 2 video-stylization tasks a minute'),
 	...waitFields(30),
 ];
 
@@ -169,30 +145,8 @@ async function videoOf(ctx: IExecuteFunctions, i: number, check: InputCheck): Pr
 	const source = check.oneOf('videoSource', ctx.getNodeParameter('videoSource', i, 'url'), ['url', 'binary'] as const);
 	if (source === 'url') return check.url('videoUrl', ctx.getNodeParameter('videoUrl', i, ''));
 
-	const property = check.text('binaryPropertyName', ctx.getNodeParameter('binaryPropertyName', i, 'data'));
-	const item = ctx.getInputData()[i];
-	const binary = item?.binary?.[property];
-	if (!binary) {
-		const present = Object.keys(item?.binary ?? {});
-		check.fail('binaryPropertyName', `names no binary field of the input item: there is no "${property}"`,
-			present.length ? `The item's binary fields: ${present.join(', ')}` : 'The item has no binary data; add a node that reads or downloads the video first.');
-	}
-	const mimeType = String(binary?.mimeType ?? '');
-	if (!mimeType.toLowerCase().startsWith('video/')) {
-		check.fail('binaryPropertyName', `must hold a video (video/*); "${property}" is ${mimeType ? `"${mimeType}"` : 'of unknown type'}`);
-	}
-	const tooLarge = (bytes: number) =>
-		check.fail('binaryPropertyName', `holds ${formatMb(bytes)}; at most ${formatMb(MAX_BINARY_VIDEO_BYTES)} is sent as base64`,
-			'Upload the video somewhere HiDream can fetch it and use Video Source "URL" instead.');
-	if (typeof binary?.bytes === 'number' && binary.bytes > MAX_BINARY_VIDEO_BYTES) tooLarge(binary.bytes);
-	const buffer = await ctx.helpers.getBinaryDataBuffer(i, property);
-	if (buffer.length > MAX_BINARY_VIDEO_BYTES) tooLarge(buffer.length);
-	if (buffer.length === 0) check.fail('binaryPropertyName', `holds an empty file ("${property}")`);
+	const buffer = await readBinaryInput(ctx, i, check, { kind: 'video', maxBytes: MAX_BINARY_VIDEO_BYTES, sourceLabel: 'Video Source' });
 	return buffer.toString('base64');
-}
-
-function formatMb(bytes: number): string {
-	return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** The stylization request body for item `i`, validated before anything is sent. */
@@ -213,13 +167,9 @@ export async function stylizationBody(ctx: IExecuteFunctions, i: number): Promis
 export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
 	const body = await stylizationBody(ctx, i);
 	const requestId = body.request_id as string;
-	const limit = ctx.getNodeParameter('rateLimit', i, {}) as IDataObject;
 	const sent = await submitStylization<IDataObject>(ctx, body, {
 		itemIndex: i,
-		pacing: {
-			max: Number(limit.maxSubmits) > 0 ? Number(limit.maxSubmits) : HIDREAM_SUBMITS_PER_WINDOW,
-			windowMs: Number(limit.windowSeconds) > 0 ? Number(limit.windowSeconds) * 1000 : HIDREAM_RATE_WINDOW_MS,
-		},
+		pacing: submitPacing(ctx, i, HIDREAM_SUBMITS_PER_WINDOW, HIDREAM_RATE_WINDOW_MS),
 	}).then(
 		(answer) => ({ answer }),
 		(error: unknown) => ({ error }),

@@ -1,7 +1,7 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { downloadFields, jobIdField, routeByStatusField } from '../../shared/descriptions';
-import { getResultOperation, getStatusOperation, submitOperation, type VideoProvider } from '../../shared/jobs';
+import { routeOperation, type VideoProvider } from '../../shared/jobs';
 import * as job from '../job';
 import { kvidApi } from '../transport';
 import * as submit from './submit.operation';
@@ -58,15 +58,5 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const operation = ctx.getNodeParameter('operation', 0) as string;
-	switch (operation) {
-		case 'submit':
-			return [await submitOperation(ctx, kvidProvider)];
-		case 'getStatus':
-			return await getStatusOperation(ctx, kvidProvider);
-		case 'getResult':
-			return [await getResultOperation(ctx, kvidProvider)];
-		default:
-			throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported by kvid`);
-	}
+	return await routeOperation(ctx, kvidProvider);
 }

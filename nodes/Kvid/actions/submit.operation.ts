@@ -1,5 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import { readBinaryInput } from '../../shared/binaryInput';
 import { waitFields } from '../../shared/descriptions';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck, type InputCheck } from '../../shared/validation';
@@ -106,37 +107,8 @@ async function imageField(ctx: IExecuteFunctions, i: number, check: InputCheck):
 	const source = check.oneOf('imageSource', ctx.getNodeParameter('imageSource', i, 'url'), IMAGE_SOURCES);
 	if (source === 'url') return { image_url: check.url('imageUrl', ctx.getNodeParameter('imageUrl', i, '')) };
 
-	const name = check.text('binaryPropertyName', ctx.getNodeParameter('binaryPropertyName', i, 'data'));
-	const present = Object.keys(ctx.getInputData()[i]?.binary ?? {});
-	if (!present.includes(name)) {
-		check.fail(
-			'binaryPropertyName',
-			`names the binary field "${name}", but the input item has ${present.length ? `only ${present.map((p) => `"${p}"`).join(', ')}` : 'no binary data'}`,
-			'Point it at the field that holds the image, or use Image Source "URL".',
-		);
-	}
-	const binary = ctx.helpers.assertBinaryData(i, name);
-	const mimeType = (binary.mimeType ?? '').toLowerCase();
-	const file = binary.fileName ? `"${binary.fileName}" ` : '';
-	if (!mimeType.startsWith('image/')) {
-		check.fail('binaryPropertyName', `holds ${file}of type ${mimeType || 'unknown'}, not an image`, 'kvid animates images (JPEG, PNG, WebP…): point it at an image field.');
-	}
-	const tooLarge = (bytes: number) =>
-		check.fail(
-			'binaryPropertyName',
-			`holds ${file}of ${megabytes(bytes)}; images sent inline may be at most ${megabytes(IMAGE_MAX_BYTES)}`,
-			'Make the image smaller, or upload it and use Image Source "URL".',
-		);
-	// Known without reading the file where n8n keeps binaries on disk.
-	if (typeof binary.bytes === 'number' && binary.bytes > IMAGE_MAX_BYTES) tooLarge(binary.bytes);
-	const buffer = await ctx.helpers.getBinaryDataBuffer(i, name);
-	if (buffer.length === 0) check.fail('binaryPropertyName', `holds ${file}with no bytes`);
-	if (buffer.length > IMAGE_MAX_BYTES) tooLarge(buffer.length);
+	const buffer = await readBinaryInput(ctx, i, check, { kind: 'image', maxBytes: IMAGE_MAX_BYTES, sourceLabel: 'Image Source' });
 	return { image_file: buffer.toString('base64') };
-}
-
-function megabytes(bytes: number): string {
-	return `${(bytes / (1024 * 1024)).toFixed(bytes < 1024 * 1024 ? 2 : 1)} MB`;
 }
 
 export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
