@@ -37,10 +37,13 @@ export async function downloadVideo(
 				: failure.status !== undefined
 					? `HTTP ${failure.status}`
 					: failure.message || failure.code || 'the connection failed';
-		throw new NodeOperationError(ctx.getNode(), `Could not download the video of job ${args.jobId} from ${args.providerName}: ${why}`, {
+		const error = new NodeOperationError(ctx.getNode(), `Could not download the video of job ${args.jobId} from ${args.providerName}: ${why}`, {
 			itemIndex: args.itemIndex,
 			description: 'The job itself is finished; run Get Result again for this jobId to fetch a fresh link.',
 		});
+		// Continue On Fail puts it on the item, so the finished (paid) job is not lost.
+		error.context.jobId = args.jobId;
+		throw error;
 	}
 }
 

@@ -66,10 +66,14 @@ export interface ApiCall {
 
 const SECRET_FIELDS = ['apiKey', 'token', 'password', 'sessionToken'];
 const RETRYABLE_STATUSES = [500, 502, 503, 504];
-const NETWORK_RETRY_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ERR_BAD_RESPONSE'];
+/** axios' code for an answer it could not read; also given to a 2xx answer that is not JSON. */
+const UNREADABLE = 'ERR_BAD_RESPONSE';
+const NETWORK_RETRY_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', UNREADABLE];
 const MAX_ATTEMPTS = 4;
 const MAX_RATE_LIMIT_WAITS = 8;
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** Exchanged tokens live hours (CDNvideo 6 h, HiDream 1 day): one refused sooner after its renewal is not expired. */
+const FRESH_TOKEN_MS = 5 * 60_000;
 
 /** Builds a path whose interpolated segments are URL-encoded: `apiPath\`/status/${id}\``. */
 export function apiPath(strings: TemplateStringsArray, ...segments: Array<string | number>): string {
@@ -82,6 +86,9 @@ interface CallState {
 	renewed?: ICredentialDataDecryptedObject;
 	renewal?: Promise<void>;
 	generation: number;
+	/** Why the token exchange (login) failed in this execution: it is not tried again. */
+	exchangeFailure?: unknown;
+	renewedAt?: number;
 }
 
 const states = new WeakMap<object, Map<string, CallState>>();
@@ -161,6 +168,8 @@ export async function callApi<T = unknown>(ctx: ApiContext, api: ProviderApi, ca
 		try {
 			await pacer?.acquire(signal);
 			const response = (await sendAuthenticated(sender, api, state, credentials, request)) as { body: unknown };
+			// Every endpoint answers a JSON object (or nothing): text is JSON that did not parse.
+			if (typeof response.body === 'string' && response.body.trim() !== '') throw unreadableAnswer('the answer is not valid JSON');
 			const refusal = call.checkBody === false ? undefined : api.bodyError?.(response.body);
 			if (refusal === undefined) return response.body as T;
 			thrown = apiError(ctx, api, call, credentials, { status: 200, message: refusal, body: response.body });
@@ -169,7 +178,9 @@ export async function callApi<T = unknown>(ctx: ApiContext, api: ProviderApi, ca
 		}
 		// Decided outside the catch: everything that leaves here is a NodeApiError or a stop.
 		if (thrown instanceof ExecutionStopped || (thrown instanceof NodeApiError && (thrown as ProviderError).fromProvider)) throw thrown;
-		const failure = readFailure(thrown);
+		let failure = readFailure(thrown);
+		// A success status with an error: the answer broke off in transit.
+		if (failure.status !== undefined && failure.status >= 200 && failure.status < 300) failure = readFailure(unreadableAnswer(failure.message));
 		if (signal?.aborted || failure.code === 'ERR_CANCELED') throw new ExecutionStopped();
 		const neverSent = failure.status === undefined && failure.code === 'ECONNREFUSED';
 		let delay: number;
@@ -184,6 +195,11 @@ export async function callApi<T = unknown>(ctx: ApiContext, api: ProviderApi, ca
 		}
 		await pause(delay, signal);
 	}
+}
+
+/** A 2xx answer that cannot be read (garbled or cut short): retried like a network failure, never taken as data. */
+function unreadableAnswer(why: string): Error {
+	return Object.assign(new Error(why), { code: UNREADABLE });
 }
 
 interface ProviderError extends NodeApiError {
@@ -207,17 +223,41 @@ async function sendAuthenticated(
 			...(credentials ? { credentialsDecrypted: decrypted(ctx, api, credentials) } : {}),
 		});
 	if (!session || !session.exchanges(stored)) return await send();
+	// Every item would try a refused login again, and CDNvideo locks an account after 7 refused
+	// logins: one failed exchange fails the rest of the execution's requests without sending them.
+	if (state.exchangeFailure !== undefined) throw state.exchangeFailure;
+	const sent = await sendInSession(session, state, stored, send).then(
+		(value) => ({ value }),
+		(error: unknown) => ({ error }),
+	);
+	if (!('error' in sent)) return sent.value;
+	const failure = readFailure(sent.error);
+	// No HTTP status and no network code: n8n stopped before sending, because the exchange failed.
+	if (failure.status === undefined && failure.code === undefined) state.exchangeFailure = sent.error;
+	throw sent.error;
+}
 
+/** Sends with the stored or the renewed token, renewing it once when it expired or is refused. */
+async function sendInSession(
+	session: TokenSession,
+	state: CallState,
+	stored: ICredentialDataDecryptedObject,
+	send: (credentials?: ICredentialDataDecryptedObject) => Promise<unknown>,
+): Promise<unknown> {
 	const generation = state.generation;
 	const current = state.renewed ?? stored;
 	if (isExpired(current)) return await renewAndSend(state, generation, stored, send);
-	const first = await send(state.renewed).then(
+	const sentWith = state.renewed;
+	const first = await send(sentWith).then(
 		(value) => ({ value }),
 		(error: unknown) => ({ error }),
 	);
 	if (!('error' in first)) return first.value;
 	const status = readFailure(first.error).status;
 	if (status === undefined || !session.refusedStatuses.includes(status)) throw first.error;
+	// A token renewed minutes ago and refused already is not refused for its age (a wrong account
+	// name, say): renewing it again would log in once per item.
+	if (sentWith !== undefined && sentWith === state.renewed && Date.now() - (state.renewedAt ?? 0) < FRESH_TOKEN_MS) throw first.error;
 	return await renewAndSend(state, generation, stored, send);
 }
 
@@ -245,7 +285,10 @@ async function renewAndSend(
 				failure = error;
 			}
 			// n8n's preAuthentication writes the new token into the object it was handed.
-			if (fresh.sessionToken) state.renewed = fresh;
+			if (fresh.sessionToken) {
+				state.renewed = fresh;
+				state.renewedAt = Date.now();
+			}
 			state.generation++;
 			state.renewal = undefined;
 		})();
@@ -354,7 +397,10 @@ function apiError(
 		message = `${api.displayName}${job}: ${failure.message}`;
 		hint = 'Check the credential.';
 	} else if (failure.status === undefined) {
-		message = `Could not reach ${api.displayName}${job}: ${failure.code ?? failure.message}`;
+		message =
+			failure.code === UNREADABLE
+				? `${api.displayName} sent an answer that could not be read${job}: ${failure.message}`
+				: `Could not reach ${api.displayName}${job}: ${failure.code ?? failure.message}`;
 		hint = call.createsJob
 			? 'The submit was not repeated: the provider may have received it. Check its job list before submitting again.'
 			: "Check the credential's Base URL and that the provider is reachable.";
@@ -365,16 +411,21 @@ function apiError(
 		message = `${api.displayName} ${failure.status === 200 ? 'refused the request' : `answered HTTP ${failure.status}`}${job}${said ? `: ${said}` : ''}`;
 		hint = api.hints?.[failure.status] ?? defaultHint(failure.status, call);
 	}
+	const safeMessage = redactSecrets(message, credentials);
 	const error = new NodeApiError(
 		ctx.getNode(),
-		{ message, httpCode: failure.status === undefined ? null : String(failure.status) } as JsonObject,
+		// n8n keeps this object and lists its message in the error details: redacted too
+		{ message: safeMessage, httpCode: failure.status === undefined ? null : String(failure.status) } as JsonObject,
 		{
-			message: redactSecrets(message, credentials),
+			message: safeMessage,
 			description: hint && redactSecrets(hint, credentials),
 			httpCode: failure.status === undefined ? undefined : String(failure.status),
 			itemIndex: call.itemIndex,
 		},
 	) as ProviderError;
+	// n8n swaps a message that mentions a network error code (ECONNRESET…) for a generic sentence,
+	// which would drop the provider's name and the job's id.
+	error.message = safeMessage;
 	error.fromProvider = true;
 	if (call.jobId) error.context.jobId = call.jobId;
 	error.context.providerStatus = failure.status ?? null;
