@@ -166,8 +166,8 @@ export async function callApi<T = unknown>(ctx: ApiContext, api: ProviderApi, ca
 	for (;;) {
 		let thrown: unknown;
 		try {
-			await pacer?.acquire(signal);
-			const response = (await sendAuthenticated(sender, api, state, credentials, request)) as { body: unknown };
+			const answered = await pacer?.acquire(signal);
+			const response = (await sendAuthenticated(sender, api, state, credentials, request).finally(() => answered?.())) as { body: unknown };
 			// Every endpoint answers a JSON object (or nothing): text is JSON that did not parse.
 			if (typeof response.body === 'string' && response.body.trim() !== '') throw unreadableAnswer('the answer is not valid JSON');
 			const refusal = call.checkBody === false ? undefined : api.bodyError?.(response.body);

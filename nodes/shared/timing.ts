@@ -51,10 +51,12 @@ export function retryAfterMs(headers: unknown, now = Date.now()): number | undef
 
 /**
  * A sliding-window limit on submits, shared by every execution in this n8n process that uses the
- * same credential: the provider counts requests per account, not per execution.
+ * same credential: the provider counts requests per account, not per execution. A slot is dated
+ * when its request is answered (the provider saw it no later), not when it was granted: a submit
+ * held up by a token exchange must not squeeze the next one into the provider's window.
  */
 export class SubmitPacer {
-	private readonly sent: number[] = [];
+	private sent: Array<{ at: number }> = [];
 	private queue: Promise<void> = Promise.resolve();
 
 	constructor(
@@ -62,21 +64,26 @@ export class SubmitPacer {
 		readonly windowMs: number,
 	) {}
 
-	/** Resolves when one more submit fits in the window; callers are served in order. */
-	async acquire(signal?: AbortSignal): Promise<void> {
+	/** Resolves when one more submit fits in the window; callers are served in order. Call the result once answered. */
+	async acquire(signal?: AbortSignal): Promise<() => void> {
+		let slot = { at: 0 };
 		const turn = this.queue.then(async () => {
 			for (;;) {
 				const now = Date.now();
-				while (this.sent.length && now - this.sent[0] >= this.windowMs) this.sent.shift();
+				this.sent = this.sent.filter((s) => now - s.at < this.windowMs);
 				if (this.sent.length < this.maxPerWindow) {
-					this.sent.push(now);
+					slot = { at: now };
+					this.sent.push(slot);
 					return;
 				}
-				await pause(this.sent[0] + this.windowMs - now, signal);
+				await pause(Math.min(...this.sent.map((s) => s.at)) + this.windowMs - now, signal);
 			}
 		});
 		this.queue = turn.catch(() => undefined);
 		await turn;
+		return () => {
+			slot.at = Math.max(slot.at, Date.now());
+		};
 	}
 }
 
