@@ -184,14 +184,15 @@ function waitOptions(ctx: IExecuteFunctions, i: number): WaitOptions {
 }
 
 /**
- * When to look again: where the provider reports progress, at the moment the job should end at
- * its current pace; otherwise at intervals growing from 3 s. Never sooner than 1 s nor later than
- * the cap.
+ * When to look again: where the provider reports progress, when the job should end at its current
+ * pace, plus the time one percent takes (progress comes in whole percents, and a look that lands
+ * just before the end costs another one); otherwise at intervals growing from 3 s. Never sooner
+ * than 1 s nor later than the cap.
  */
 export function nextPollDelay(job: JobOutput, elapsedMs: number, polls: number, capMs: number): number {
 	const p = job.progress;
 	if (p !== null && p > 0 && p < 100 && elapsedMs > 0) {
-		return Math.min(capMs, Math.max(MIN_POLL_MS, Math.round((elapsedMs * (100 - p)) / p)));
+		return Math.min(capMs, Math.max(MIN_POLL_MS, Math.round((elapsedMs * (101 - p)) / p)));
 	}
 	return Math.min(capMs, Math.round(FIRST_POLL_MS * 1.6 ** polls));
 }

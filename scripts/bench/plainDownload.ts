@@ -1,0 +1,37 @@
+/**
+ * Reference for part 3, run as its own process under the Node that runs n8n: the same file
+ * streamed to disk by a plain axios → fs pipeline, no n8n. Measures this process's RSS growth from
+ * the start of the response to its peak, the way the n8n process is measured.
+ *   node --import tsx scripts/bench/plainDownload.ts <fileUrl> <targetFile>
+ * Prints one JSON line: { bytes, growth, ms }.
+ */
+import axios from 'axios';
+import * as fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+
+import { memoryOf, type Memory } from './procMemory';
+
+const memory = (): Memory => memoryOf('self') as Memory;
+
+async function main(): Promise<void> {
+	const [fileUrl, target] = process.argv.slice(2);
+	const started = performance.now();
+	const response = await axios.get<Readable>(fileUrl, { responseType: 'stream' });
+	const start = memory();
+	let peak = start.rss;
+	const sampler = setInterval(() => {
+		const now = memory();
+		peak = Math.max(peak, now.rss, now.hwm > start.hwm ? now.hwm : 0);
+	}, 20);
+	await pipeline(response.data, fs.createWriteStream(target));
+	clearInterval(sampler);
+	const end = memory();
+	peak = Math.max(peak, end.rss, end.hwm > start.hwm ? end.hwm : 0);
+	process.stdout.write(`${JSON.stringify({ bytes: fs.statSync(target).size, growth: peak - start.rss, ms: performance.now() - started })}\n`);
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+	process.exit(1);
+});
