@@ -82,6 +82,11 @@ export function apiPath(strings: TemplateStringsArray, ...segments: Array<string
 
 interface CallState {
 	credentials: Promise<ICredentialDataDecryptedObject>;
+	/**
+	 * The credentials handed to n8n with every request of this execution, so n8n does not load and
+	 * decrypt them again for each one; n8n's preAuthentication writes an exchanged token into it.
+	 */
+	live?: ICredentialDataDecryptedObject;
 	/** Credentials holding a token renewed during this execution, sent instead of the stored ones. */
 	renewed?: ICredentialDataDecryptedObject;
 	renewal?: Promise<void>;
@@ -217,16 +222,17 @@ async function sendAuthenticated(
 	const session = api.session;
 	// n8n's own refresh-and-resend (on 401 by default) is turned off: it would resend a refused
 	// submit, and renew a token once per request instead of once per execution, as done below.
-	const send = async (credentials?: ICredentialDataDecryptedObject) =>
+	const send = async (credentials: ICredentialDataDecryptedObject) =>
 		await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, { ...request }, {
 			preAuthenticationRetryStatusCode: [],
-			...(credentials ? { credentialsDecrypted: decrypted(ctx, api, credentials) } : {}),
+			credentialsDecrypted: decrypted(ctx, api, credentials),
 		});
-	if (!session || !session.exchanges(stored)) return await send();
+	const live = (state.live ??= { ...stored });
+	if (!session || !session.exchanges(stored)) return await send(live);
 	// Every item would try a refused login again, and CDNvideo locks an account after 7 refused
 	// logins: one failed exchange fails the rest of the execution's requests without sending them.
 	if (state.exchangeFailure !== undefined) throw state.exchangeFailure;
-	const sent = await sendInSession(session, state, stored, send).then(
+	const sent = await sendInSession(session, state, stored, live, send).then(
 		(value) => ({ value }),
 		(error: unknown) => ({ error }),
 	);
@@ -242,12 +248,12 @@ async function sendInSession(
 	session: TokenSession,
 	state: CallState,
 	stored: ICredentialDataDecryptedObject,
-	send: (credentials?: ICredentialDataDecryptedObject) => Promise<unknown>,
+	live: ICredentialDataDecryptedObject,
+	send: (credentials: ICredentialDataDecryptedObject) => Promise<unknown>,
 ): Promise<unknown> {
 	const generation = state.generation;
-	const current = state.renewed ?? stored;
-	if (isExpired(current)) return await renewAndSend(state, generation, stored, send);
-	const sentWith = state.renewed;
+	const sentWith = state.renewed ?? live;
+	if (isExpired(sentWith)) return await renewAndSend(state, generation, stored, send);
 	const first = await send(sentWith).then(
 		(value) => ({ value }),
 		(error: unknown) => ({ error }),
@@ -257,7 +263,7 @@ async function sendInSession(
 	if (status === undefined || !session.refusedStatuses.includes(status)) throw first.error;
 	// A token renewed minutes ago and refused already is not refused for its age (a wrong account
 	// name, say): renewing it again would log in once per item.
-	if (sentWith !== undefined && sentWith === state.renewed && Date.now() - (state.renewedAt ?? 0) < FRESH_TOKEN_MS) throw first.error;
+	if (sentWith === state.renewed && Date.now() - (state.renewedAt ?? 0) < FRESH_TOKEN_MS) throw first.error;
 	return await renewAndSend(state, generation, stored, send);
 }
 
@@ -270,7 +276,7 @@ async function renewAndSend(
 	state: CallState,
 	seenGeneration: number,
 	stored: ICredentialDataDecryptedObject,
-	send: (credentials?: ICredentialDataDecryptedObject) => Promise<unknown>,
+	send: (credentials: ICredentialDataDecryptedObject) => Promise<unknown>,
 ): Promise<unknown> {
 	if (state.generation === seenGeneration && !state.renewal) {
 		const fresh: ICredentialDataDecryptedObject = { ...stored, sessionToken: '', sessionExpiresAt: '' };
