@@ -1,4 +1,11 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
 
 import { baseUrlField } from './common';
 
@@ -24,10 +31,10 @@ export class KvidApi implements ICredentialType {
 		baseUrlField('https://api.kvid.ai'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { 'api-key': '={{$credentials.apiKey}}' } },
-	};
+	// A function rather than a generic {{$credentials.apiKey}}: n8n would evaluate that expression per request.
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		return { ...requestOptions, headers: { ...requestOptions.headers, 'api-key': String(credentials.apiKey ?? '') } };
+	}
 
 	/**
 	 * kvid has no free read-only endpoint that answers 2xx. Asking the status of a job that does not
