@@ -24,6 +24,8 @@ export interface VideoProvider {
 	cancel?(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput>;
 	/** Stops jobs after the execution was stopped (the execution's own requests are aborted by then). */
 	cancelAfterStop?(ctx: IExecuteFunctions, job: JobRef): Promise<void>;
+	/** Longest pause between two status checks of a job when Wait Options leave it unset. */
+	pollSeconds: number;
 	/** The fields of a job's output that identify it again, where more than the jobId (kvid: mode). */
 	refOf?(output: JobOutput): JobRef;
 }
@@ -139,7 +141,7 @@ export async function submitOperation(ctx: IExecuteFunctions, provider: VideoPro
 			const job = await provider.submit(ctx, i);
 			recordJobId(ctx, provider.api.provider, job.jobId);
 			if (ctx.getNodeParameter('waitForCompletion', i, false) as boolean) {
-				followed.push({ itemIndex: i, submitted: job, startedAt: Date.now(), options: waitOptions(ctx, i) });
+				followed.push({ itemIndex: i, submitted: job, startedAt: Date.now(), options: waitOptions(ctx, i, provider.pollSeconds) });
 			} else {
 				outputs[i] = toItems(job, i);
 			}
@@ -172,11 +174,11 @@ export async function submitOperation(ctx: IExecuteFunctions, provider: VideoPro
 	return outputs.flatMap((o) => o ?? []);
 }
 
-function waitOptions(ctx: IExecuteFunctions, i: number): WaitOptions {
+function waitOptions(ctx: IExecuteFunctions, i: number, pollSeconds: number): WaitOptions {
 	const o = ctx.getNodeParameter('waitOptions', i, {}) as IDataObject;
 	const seconds = (v: unknown, fallback: number) => (typeof v === 'number' && v > 0 ? v : fallback) * 1000;
 	return {
-		pollIntervalMs: seconds(o.pollInterval, 30),
+		pollIntervalMs: seconds(o.pollInterval, pollSeconds),
 		timeoutMs: seconds(o.timeout, 1800),
 		download: o.download !== false,
 		binaryPropertyName: typeof o.binaryPropertyName === 'string' && o.binaryPropertyName ? o.binaryPropertyName : 'data',

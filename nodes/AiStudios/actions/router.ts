@@ -11,6 +11,7 @@ export const aiStudiosProvider: VideoProvider = {
 	api: aiStudiosApi,
 	jobRef: job.jobRef,
 	submit: submit.submit,
+	pollSeconds: submit.POLL_SECONDS,
 	getStatus: job.getStatus,
 	getResult: job.getResult,
 };

@@ -40,6 +40,9 @@ export const LANGUAGES = [
 /** An ISO 639 language code, optionally with BCP 47 subtags: ko, en, fil, zh-TW, en_US. */
 const LANGUAGE_CODE = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
 
+/** Longest pause between two status checks while waiting for completion. */
+export const POLL_SECONDS = 10;
+
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Language',
@@ -101,7 +104,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	...waitFields(10),
+	...waitFields(POLL_SECONDS),
 ];
 
 /** The chroma-key export body for item `i`, checked before anything is sent. */

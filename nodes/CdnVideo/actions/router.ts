@@ -14,6 +14,7 @@ export const cdnVideoProvider: VideoProvider = {
 	api: cdnVideoApi,
 	jobRef: job.jobRef,
 	submit: submit.submit,
+	pollSeconds: submit.POLL_SECONDS,
 	getStatus: job.getStatus,
 	getResult: job.getResult,
 	cancel: job.cancel,

@@ -14,6 +14,9 @@ const ORIENTATIONS = ['horizontal', 'vertical'] as const;
 const FRAME_STYLES = ['rectangle', 'circle'] as const;
 const SIZES = ['SD', 'HD', 'FullHD', '4K'] as const;
 
+/** Longest pause between two status checks while waiting for completion. */
+export const POLL_SECONDS = 30;
+
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Script',
@@ -196,7 +199,7 @@ export const description: INodeProperties[] = [
 		],
 	},
 	rateLimitField(10, 60, 'CDNvideo accepts 10 generate requests a minute'),
-	...waitFields(30),
+	...waitFields(POLL_SECONDS),
 ];
 
 /** The generate request body for item `i`, validated against the seed's limits. */

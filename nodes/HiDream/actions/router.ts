@@ -11,6 +11,7 @@ export const hiDreamProvider: VideoProvider = {
 	api: hiDreamApi,
 	jobRef: job.jobRef,
 	submit: submit.submit,
+	pollSeconds: submit.POLL_SECONDS,
 	getStatus: job.getStatus,
 	getResult: job.getStatus,
 };

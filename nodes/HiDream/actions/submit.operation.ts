@@ -37,6 +37,9 @@ const STYLE_VALUES = [...STYLES, 'custom'] as const;
  */
 export const MAX_BINARY_VIDEO_BYTES = 50 * 1024 * 1024;
 
+/** Longest pause between two status checks while waiting for completion. */
+export const POLL_SECONDS = 30;
+
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Style',
@@ -128,7 +131,7 @@ export const description: INodeProperties[] = [
 		],
 	},
 	rateLimitField(HIDREAM_SUBMITS_PER_WINDOW, HIDREAM_RATE_WINDOW_MS / 1000, 'HiDream accepts 2 video-stylization tasks a minute'),
-	...waitFields(30),
+	...waitFields(POLL_SECONDS),
 ];
 
 /** A random UUID (v4 layout), as HiDream's own example uses for `request_id`. */

@@ -10,6 +10,7 @@ export const kvidProvider: VideoProvider = {
 	api: kvidApi,
 	jobRef: job.jobRef,
 	submit: submit.submit,
+	pollSeconds: submit.POLL_SECONDS,
 	getStatus: job.getStatus,
 	getResult: job.getResult,
 	refOf: job.refOf,

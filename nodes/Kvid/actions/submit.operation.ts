@@ -14,6 +14,9 @@ const IMAGE_SOURCES = ['url', 'binary'] as const;
 const onSubmit = { operation: ['submit'] };
 const onImage = { ...onSubmit, mode: ['imageToVideo'] };
 
+/** Longest pause between two status checks while waiting for completion. */
+export const POLL_SECONDS = 15;
+
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Mode',
@@ -80,7 +83,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...onImage, imageSource: ['binary'] } },
 	},
 	...optionsCollections(),
-	...waitFields(15),
+	...waitFields(POLL_SECONDS),
 ];
 
 /** What kvid's generate endpoint receives for item `i`, after every check. */
