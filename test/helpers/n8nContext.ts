@@ -329,17 +329,20 @@ export async function loadOptions(options: RunOptions, method: string) {
 	return await fn.call(harness.context());
 }
 
-/** n8n's credential test: preAuthentication (always, when testing), authenticate, then the test request. */
+/**
+ * n8n's credential test (CredentialsTester.runRequestTest, n8n 2.41): preAuthentication (always,
+ * when testing), the credential's authentication, the test request; an HTTP error fails the test,
+ * an answer let through by ignoreHttpStatusErrors is checked against the responseSuccessBody rules.
+ */
 export async function testCredential(entry: CredentialEntry): Promise<{ ok: boolean; message?: string }> {
-	const harness = new NodeHarness({ node: { description: { defaults: {}, displayName: 'test', name: 'noOp', properties: [] } } as never, parameters: {}, credentials: [entry] });
 	const type = entry.type;
 	const credentials = { ...entry.data };
 	try {
 		if (typeof type.preAuthentication === 'function') {
 			Object.assign(credentials, await type.preAuthentication.call({ helpers: { httpRequest } } as never, credentials));
 		}
-		const test = type.test!.request;
-		const resolved = resolveDeep(test, { $credentials: credentials }) as IHttpRequestOptions & { baseURL?: string };
+		const test = type.test!;
+		const resolved = resolveDeep(test.request, { $credentials: credentials }) as IHttpRequestOptions & { baseURL?: string };
 		let request: IHttpRequestOptions = { ...resolved, url: `${resolved.baseURL ?? ''}${resolved.url ?? ''}`, baseURL: undefined, json: true };
 		const auth = type.authenticate;
 		if (typeof auth === 'function') request = await auth(credentials, request);
@@ -347,10 +350,17 @@ export async function testCredential(entry: CredentialEntry): Promise<{ ok: bool
 			const props = resolveDeep(auth.properties, { $credentials: credentials }) as IDataObject;
 			request = { ...request, headers: { ...request.headers, ...(props.headers as IDataObject) }, qs: { ...request.qs, ...(props.qs as IDataObject) } };
 		}
-		await httpRequest(request);
+		const config = toAxios(request);
+		if (request.ignoreHttpStatusErrors) config.validateStatus = () => true;
+		const response = await axios.request(config);
+		for (const rule of test.rules ?? []) {
+			if (rule.type === 'responseSuccessBody' && (response.data as IDataObject)?.[rule.properties.key] === rule.properties.value) {
+				return { ok: false, message: rule.properties.message };
+			}
+		}
 		return { ok: true };
 	} catch (error) {
-		void harness;
-		return { ok: false, message: (error as Error).message };
+		const status = (error as { response?: { status?: number } }).response?.status;
+		return { ok: false, message: status === undefined ? (error as Error).message : `Received HTTP status code: ${status}` };
 	}
 }

@@ -18,7 +18,7 @@ import { Kvid } from '../../nodes/Kvid/Kvid.node';
 import { IMAGE_MAX_BYTES } from '../../nodes/Kvid/actions/submit.operation';
 import { toJobStatus } from '../../nodes/Kvid/job';
 import { FILES, KvidFake, startFakeProviders, videoBytes, type FakeServer } from '../fakes';
-import { runNode, type RunOptions } from '../helpers/n8nContext';
+import { runNode, testCredential, type RunOptions } from '../helpers/n8nContext';
 
 const KEY = 'kvid-sandbox-key';
 
@@ -718,37 +718,10 @@ describe('kvid submit with Wait for Completion', () => {
 	});
 });
 
-/**
- * n8n's credential test as CredentialsTester.runRequestTest does it (n8n 2.41): the request with
- * the credential's authentication; a thrown HTTP error fails (responseCode rules give its message);
- * an answer let through by ignoreHttpStatusErrors is checked against the responseSuccessBody rules.
- */
+/** n8n's credential test, reported in its editor's words. */
 async function n8nCredentialTest(data: ICredentialDataDecryptedObject): Promise<{ status: 'OK' | 'Error'; message: string }> {
-	const test = credentialType.test;
-	const evaluate = (value: unknown) =>
-		typeof value === 'string' && value.startsWith('={{') ? new Function('$credentials', `return (${value.slice(3, -2)});`)(data) : value;
-	const request = test.request as IHttpRequestOptions;
-	const headers = Object.fromEntries(
-		Object.entries((credentialType.authenticate.properties.headers ?? {}) as IDataObject).map(([k, v]) => [k, String(evaluate(v))]),
-	);
-	try {
-		const response = await axios.request({
-			method: request.method,
-			url: `${evaluate(request.baseURL) as string}${request.url}`,
-			params: request.qs,
-			headers,
-			validateStatus: request.ignoreHttpStatusErrors ? () => true : undefined,
-		});
-		for (const rule of test.rules ?? []) {
-			if (rule.type === 'responseSuccessBody' && (response.data as IDataObject)?.[rule.properties.key] === rule.properties.value) {
-				return { status: 'Error', message: rule.properties.message };
-			}
-		}
-		return { status: 'OK', message: 'Connection successful!' };
-	} catch (error) {
-		const status = (error as { response?: { status: number } }).response?.status;
-		return { status: 'Error', message: `Received HTTP status code: ${status}` };
-	}
+	const result = await testCredential({ type: credentialType, data });
+	return result.ok ? { status: 'OK', message: 'Connection successful!' } : { status: 'Error', message: result.message ?? '' };
 }
 
 describe('kvid credential', () => {
