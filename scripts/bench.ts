@@ -112,11 +112,13 @@ async function main(): Promise<void> {
 		if (b.cap === undefined) {
 			rows.push({ metric: `speed-up over the seed script, ${b.label}`, measured: `${x(seed.makespanMs / run.makespanMs)} (${s(seed.makespanMs)} / ${s(run.makespanMs)})`, target: 'report', verdict: 'info' });
 		}
+		// The targets are for the node as it comes; the capped run shows what a user's shorter
+		// Max Poll Interval costs in requests (a 10 s cap on a 20 s render allows no fewer than 3).
 		rows.push({
 			metric: `status checks per job / seed's, ${b.label}`,
 			measured: `${polls.toFixed(2)} (${run.waitingPerJob.toFixed(2)} / ${seed.waitingPerJob.toFixed(2)})`,
-			target: '≤ 0.33',
-			verdict: verdict(ok && polls <= pollTarget),
+			target: b.cap === undefined ? '≤ 0.33' : 'report',
+			verdict: b.cap === undefined ? verdict(ok && polls <= pollTarget) : 'info',
 		});
 		log();
 	}

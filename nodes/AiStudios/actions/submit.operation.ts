@@ -41,7 +41,7 @@ export const LANGUAGES = [
 const LANGUAGE_CODE = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
 
 /** Longest pause between two status checks while waiting for completion. */
-export const POLL_SECONDS = 10;
+export const POLL_SECONDS = 30;
 
 export const description: INodeProperties[] = [
 	{
