@@ -1,13 +1,6 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { baseUrlField } from './common';
+import { apiKeyHeader, baseUrlField } from './common';
 
 export class AiStudiosApi implements ICredentialType {
 	name = 'aiStudiosApi';
@@ -31,11 +24,8 @@ export class AiStudiosApi implements ICredentialType {
 		baseUrlField('https://aistudios.com'),
 	];
 
-	// AI Studios takes the key itself as the Authorization header, without "Bearer". A function
-	// rather than a generic {{$credentials.apiKey}}: n8n would evaluate that expression per request.
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: String(credentials.apiKey ?? '') } };
-	}
+	// AI Studios takes the key itself as the Authorization header, without "Bearer".
+	authenticate = apiKeyHeader('Authorization');
 
 	// The v2 API has no free read-only endpoint besides the progress check; asking for a project
 	// that does not exist costs nothing, and a refused key is answered with an HTTP error.

@@ -1,13 +1,6 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { baseUrlField } from './common';
+import { apiKeyHeader, baseUrlField } from './common';
 
 export class KvidApi implements ICredentialType {
 	name = 'kvidApi';
@@ -31,10 +24,7 @@ export class KvidApi implements ICredentialType {
 		baseUrlField('https://api.kvid.ai'),
 	];
 
-	// A function rather than a generic {{$credentials.apiKey}}: n8n would evaluate that expression per request.
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		return { ...requestOptions, headers: { ...requestOptions.headers, 'api-key': String(credentials.apiKey ?? '') } };
-	}
+	authenticate = apiKeyHeader('api-key');
 
 	/**
 	 * kvid has no free read-only endpoint that answers 2xx. Asking the status of a job that does not

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 /**
  * Hidden fields n8n fills from a credential's preAuthentication and stores with it: the exchanged
@@ -31,4 +31,15 @@ export function baseUrlField(defaultUrl: string): INodeProperties {
 		default: defaultUrl,
 		description: 'Change only for a proxy, a regional host or a test server. The credential\'s secrets are sent to this address only.',
 	};
+}
+
+/**
+ * An `authenticate` that puts the API key in one header. A function rather than a generic
+ * `{{$credentials.apiKey}}`: n8n would evaluate that expression on every request.
+ */
+export function apiKeyHeader(header: string) {
+	return async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => ({
+		...requestOptions,
+		headers: { ...requestOptions.headers, [header]: String(credentials.apiKey ?? '') },
+	});
 }
