@@ -20,6 +20,7 @@ export const aiStudiosApi: ProviderApi = {
 	displayName: 'AI Studios',
 	credentialType: 'aiStudiosApi',
 	bodyError: refusalOf,
+	defaultBaseUrl: AI_STUDIOS_BASE_URL,
 	hints: {
 		401: 'Check the credential: AI Studios expects the API key of an API-plan account, sent as is (no "Bearer").',
 		403: 'Check the credential: AI Studios did not accept this API key for the request (the API needs an API/Enterprise plan).',

@@ -29,6 +29,7 @@ export const hiDreamApi: ProviderApi = {
 		429: 'HiDream accepts 2 video-stylization tasks a minute and 1–10 running tasks depending on the plan; try again later or lower the submit rate.',
 	},
 	rateWindowMs: HIDREAM_RATE_WINDOW_MS,
+	defaultBaseUrl: 'https://www.hidreamai.com',
 };
 
 export async function submitStylization<T = unknown>(ctx: ApiContext, body: IDataObject, call: Omit<ApiCall, 'method' | 'path' | 'body'>): Promise<T> {

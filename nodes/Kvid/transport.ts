@@ -62,6 +62,7 @@ export const kvidApi: ProviderApi = {
 		429: 'CONCURRENT_LIMIT: too many of the account\'s kvid renders are running at once. The node waited and retried without submitting twice, but no slot freed up; wait for running renders to finish, or submit fewer items at a time.',
 	},
 	rateWindowMs: KVID_CONCURRENCY_WAIT_MS,
+	defaultBaseUrl: 'https://api.kvid.ai',
 };
 
 /** One call to kvid's legacy video API: /ai/video/{text-to-video|image-to-video}/{generate|status|result}. */

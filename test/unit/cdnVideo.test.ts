@@ -564,6 +564,12 @@ describe('CDNvideo credential', () => {
 		expect(error.message).toBe('CDNvideo answered HTTP 403: token *** is revoked');
 	});
 
+	it('refuses a Base URL that is not http(s) before sending anything', async () => {
+		const error = await failure(run({ operation: 'getConfigurations' }, { credentials: tokenCredentials({ baseUrl: 'ftp://127.0.0.1/' }) }));
+		expect(error.message).toBe("The CDNvideo credential's Base URL must start with http:// or https://");
+		expect(server.requests).toHaveLength(0);
+	});
+
 	it('does not follow a redirect with the credentials', async () => {
 		server.inject({ provider: 'cdnVideo', status: 302, headers: { Location: `${server.fileBaseUrl}/steal` } });
 		const error = await failure(run({ operation: 'getConfigurations' }));
