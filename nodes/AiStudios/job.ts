@@ -1,12 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { asObject, jobOutput, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
-import { inputCheck } from '../shared/validation';
 import { aiStudiosPaths, aiStudiosRequest, refusalOf } from './transport';
-
-export function jobRef(ctx: IExecuteFunctions, itemIndex: number): JobRef {
-	return { jobId: inputCheck(ctx.getNode(), itemIndex).jobId(ctx.getNodeParameter('jobId', itemIndex)) };
-}
 
 /** The finished video's address: the reference table calls it `videoUrl`, the tutorial reads `url`. */
 function videoUrlOf(data: IDataObject): string | null {

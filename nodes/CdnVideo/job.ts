@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { readFailure } from '../shared/http';
 import { jobOutput, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
-import { inputCheck } from '../shared/validation';
 import { apiPath, cdnVideoRequest } from './transport';
 
 interface CdnTask extends IDataObject {
@@ -31,10 +30,6 @@ export function toJobStatus(word: unknown): JobStatus {
 		default:
 			return 'failed';
 	}
-}
-
-export function jobRef(ctx: IExecuteFunctions, itemIndex: number): JobRef {
-	return { jobId: inputCheck(ctx.getNode(), itemIndex).jobId(ctx.getNodeParameter('jobId', itemIndex)) };
 }
 
 export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput> {

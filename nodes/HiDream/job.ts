@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { jobOutput, toProgress, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
-import { inputCheck } from '../shared/validation';
 import { getStylizationResults } from './transport';
 
 /** One entry of `result.sub_task_results`. */
@@ -73,10 +72,6 @@ function taskState(subTasks: SubTaskSummary[]): { status: JobStatus; progress: n
 	if (subTasks.length && subTasks.every((s) => s.status === 'completed')) return { status: 'completed', progress: 100, error: null };
 	if (subTasks.every((s) => s.status === 'queued')) return { status: 'queued', progress, error: null };
 	return { status: 'processing', progress, error: null };
-}
-
-export function jobRef(ctx: IExecuteFunctions, itemIndex: number): JobRef {
-	return { jobId: inputCheck(ctx.getNode(), itemIndex).jobId(ctx.getNodeParameter('jobId', itemIndex)) };
 }
 
 /** One look at the task (`…/video_edit/async/results`); also what Get Result reports. */

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { readFailure } from '../shared/http';
+import { readJobId } from '../shared/jobs';
 import { jobOutput, toProgress, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
 import { inputCheck } from '../shared/validation';
 import { isMode, kvidRequest, MODES, type KvidMode } from './transport';
@@ -8,7 +9,6 @@ import { isMode, kvidRequest, MODES, type KvidMode } from './transport';
 export interface KvidJobRef extends JobRef {
 	mode: KvidMode;
 }
-
 
 const asRecord = (value: unknown): IDataObject =>
 	value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : {};
@@ -51,7 +51,7 @@ export function toJobStatus(word: unknown, progress: number | null, logs: string
 /** The job an item names: its jobId and the mode it was submitted in (both checked before any request). */
 export function jobRef(ctx: IExecuteFunctions, itemIndex: number): KvidJobRef {
 	const check = inputCheck(ctx.getNode(), itemIndex);
-	const jobId = check.jobId(ctx.getNodeParameter('jobId', itemIndex));
+	const jobId = readJobId(ctx, itemIndex);
 	const mode: unknown = ctx.getNodeParameter('mode', itemIndex, '');
 	if (!isMode(mode)) {
 		return check.fail(

@@ -9,13 +9,14 @@ import { downloadVideo } from './download';
 import type { ProviderApi } from './http';
 import { errorItem, forEachItem, jobIdOf, toItems, toNodeError, type ItemResult } from './items';
 import type { JobOutput, JobRef } from './jobContract';
+import { inputCheck } from './validation';
 import { ExecutionStopped, pause, Semaphore } from './timing';
 
 /** What a provider folder supplies; the shared code runs the job operations on top of it. */
 export interface VideoProvider {
 	api: ProviderApi;
-	/** The job an item refers to (jobId, plus e.g. kvid's mode), validated before any request. */
-	jobRef(ctx: IExecuteFunctions, itemIndex: number): JobRef;
+	/** The job an item refers to, validated before any request, where more than the jobId (kvid: mode). */
+	jobRef?(ctx: IExecuteFunctions, itemIndex: number): JobRef;
 	/** Validates the item, starts one render and returns the job (status queued or later). */
 	submit(ctx: IExecuteFunctions, itemIndex: number): Promise<JobOutput>;
 	getStatus(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput>;
@@ -28,6 +29,15 @@ export interface VideoProvider {
 	pollSeconds: number;
 	/** The fields of a job's output that identify it again, where more than the jobId (kvid: mode). */
 	refOf?(output: JobOutput): JobRef;
+}
+
+/** The item's `jobId` parameter, checked before any request. */
+export function readJobId(ctx: IExecuteFunctions, itemIndex: number): string {
+	return inputCheck(ctx.getNode(), itemIndex).jobId(ctx.getNodeParameter('jobId', itemIndex));
+}
+
+function jobRef(ctx: IExecuteFunctions, provider: VideoProvider, itemIndex: number): JobRef {
+	return provider.jobRef?.(ctx, itemIndex) ?? { jobId: readJobId(ctx, itemIndex) };
 }
 
 function refOf(provider: VideoProvider, output: JobOutput): JobRef {
@@ -43,7 +53,7 @@ const MIN_POLL_MS = 1_000;
 
 /** One status check per item; with Route by Status, outputs Completed, Failed and Running. */
 export async function getStatusOperation(ctx: IExecuteFunctions, provider: VideoProvider): Promise<INodeExecutionData[][]> {
-	const items = await forEachItem(ctx, async (i) => await provider.getStatus(ctx, i, provider.jobRef(ctx, i)));
+	const items = await forEachItem(ctx, async (i) => await provider.getStatus(ctx, i, jobRef(ctx, provider, i)));
 	if (!(ctx.getNodeParameter('routeByStatus', 0, false) as boolean)) return [items];
 	const routes: INodeExecutionData[][] = [[], [], []];
 	for (const item of items) {
@@ -72,7 +82,7 @@ export function recordJobId(ctx: IExecuteFunctions, provider: string, jobId: str
 
 export async function getResultOperation(ctx: IExecuteFunctions, provider: VideoProvider) {
 	return await forEachItem(ctx, async (i) => {
-		const job = provider.jobRef(ctx, i);
+		const job = jobRef(ctx, provider, i);
 		const download = ctx.getNodeParameter('download', i, true) as boolean;
 		const binaryPropertyName = download ? (ctx.getNodeParameter('binaryPropertyName', i, 'data') as string) : '';
 		return await fetchResult(ctx, provider, i, job, { download, binaryPropertyName });
@@ -291,7 +301,7 @@ export async function routeOperation(
 	}
 	const cancel = provider.cancel;
 	const perItem: ItemOperation | undefined =
-		operation === 'cancel' && cancel ? async (c, i) => await cancel(c, i, provider.jobRef(c, i)) : itemOperations[operation];
+		operation === 'cancel' && cancel ? async (c, i) => await cancel(c, i, jobRef(c, provider, i)) : itemOperations[operation];
 	if (!perItem) throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported by ${provider.api.displayName}`);
 	return [await forEachItem(ctx, async (i) => await perItem(ctx, i))];
 }

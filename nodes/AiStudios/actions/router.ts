@@ -9,7 +9,6 @@ import * as submit from './submit.operation';
 /** AI Studios' v2 API has export and progress only: no cancel, no job list. */
 export const aiStudiosProvider: VideoProvider = {
 	api: aiStudiosApi,
-	jobRef: job.jobRef,
 	submit: submit.submit,
 	pollSeconds: submit.POLL_SECONDS,
 	getStatus: job.getStatus,

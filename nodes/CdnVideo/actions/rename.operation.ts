@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { readJobId } from '../../shared/jobs';
 import { inputCheck } from '../../shared/validation';
 import { apiPath, cdnVideoRequest } from '../transport';
 import { VIDEO_NAME_MAX } from './submit.operation';
@@ -18,7 +19,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const check = inputCheck(ctx.getNode(), i);
-	const jobId = check.jobId(ctx.getNodeParameter('jobId', i));
+	const jobId = readJobId(ctx, i);
 	const videoName = check.text('videoName', ctx.getNodeParameter('videoName', i), { max: VIDEO_NAME_MAX });
 	await cdnVideoRequest(ctx, 'PATCH', apiPath`/video/${jobId}`, { body: { video_name: videoName }, itemIndex: i, jobId });
 	return { jobId, success: true };

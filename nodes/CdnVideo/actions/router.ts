@@ -12,7 +12,6 @@ import * as submit from './submit.operation';
 
 export const cdnVideoProvider: VideoProvider = {
 	api: cdnVideoApi,
-	jobRef: job.jobRef,
 	submit: submit.submit,
 	pollSeconds: submit.POLL_SECONDS,
 	getStatus: job.getStatus,

@@ -9,7 +9,6 @@ import * as submit from './submit.operation';
 /** HiDream has no cancel endpoint; Get Result reads the same results endpoint as Get Status. */
 export const hiDreamProvider: VideoProvider = {
 	api: hiDreamApi,
-	jobRef: job.jobRef,
 	submit: submit.submit,
 	pollSeconds: submit.POLL_SECONDS,
 	getStatus: job.getStatus,
