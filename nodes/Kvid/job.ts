@@ -4,14 +4,11 @@ import { readFailure } from '../shared/http';
 import { readJobId } from '../shared/jobs';
 import { jobOutput, toProgress, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
 import { inputCheck } from '../shared/validation';
-import { isMode, kvidRequest, MODES, type KvidMode } from './transport';
+import { asRecord, isMode, kvidRequest, MODES, type KvidMode } from './transport';
 
 export interface KvidJobRef extends JobRef {
 	mode: KvidMode;
 }
-
-const asRecord = (value: unknown): IDataObject =>
-	value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : {};
 
 function logsOf(data: IDataObject): string[] {
 	return Array.isArray(data.logs) ? data.logs.filter((line): line is string => typeof line === 'string') : [];
@@ -73,7 +70,7 @@ export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: 
 		itemIndex,
 		jobId: job.jobId,
 	});
-	const data = asRecord(body.data);
+	const data = asRecord(body.data) ?? {};
 	const logs = logsOf(data);
 	const progress = toProgress(data.progress);
 	const status = toJobStatus(data.status, progress, logs);
@@ -118,7 +115,7 @@ export async function getResult(ctx: IExecuteFunctions, itemIndex: number, job: 
 		(error: unknown) => ({ error }),
 	);
 	if ('body' in answer) {
-		const data = asRecord(answer.body.data);
+		const data = asRecord(answer.body.data) ?? {};
 		const url = typeof data.url === 'string' && data.url ? data.url : null;
 		return jobOutput(
 			'kvid',

@@ -22,7 +22,8 @@ export function isMode(value: unknown): value is KvidMode {
  */
 export const KVID_CONCURRENCY_WAIT_MS = 15_000;
 
-const asRecord = (value: unknown): IDataObject | undefined =>
+/** The value as an object, or undefined when it is none (kvid's bodies are loosely documented). */
+export const asRecord = (value: unknown): IDataObject | undefined =>
 	value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
 
 /**
