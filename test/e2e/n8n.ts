@@ -465,8 +465,10 @@ export async function executeWorkflow(
 		!res.timedOut &&
 		(res.signal === 'SIGSEGV' || res.exitCode === 139) &&
 		result !== undefined &&
-		typeof result.finished === 'boolean' &&
-		typeof result.status === 'string';
+		// a complete result: a failed execution's has no `finished`, only status and data
+		typeof result.status === 'string' &&
+		typeof result.data === 'object' &&
+		result.data !== null;
 	if (crashedOnExit) {
 		const ok = result!.status === 'success' && !result!.data?.resultData?.error;
 		return { ...res, exitCode: ok ? 0 : 1, signal: null, result, crashedOnExit, rawExitCode: res.exitCode, rawSignal: res.signal };
