@@ -46,8 +46,8 @@ export async function assertCredentialServes(ctx: IExecuteFunctions | ILoadOptio
 	const credentials = await credentialsOf(ctx, 'aiStudiosApi');
 	if (servesVersion(credentials, version)) return;
 	const name = ctx.getNode().credentials?.aiStudiosApi?.name ?? 'AI Studios API';
-	const [needs, other, otherKeys] = version === 'v3' ? ['an App ID and a User Key', 'v2', 'an API key'] : ['an API Key (v2)', 'v3', 'an App ID and a User Key'];
-	throw new NodeOperationError(ctx.getNode(), `The credential "${name}" cannot serve AI Studios API Version ${version}: it holds no ${needs.replace(/^an? /, '')}`, {
-		description: `API Version ${version} needs ${needs} in the credential. Add them to the credential, or set "API Version" to ${other} if the credential holds ${otherKeys}.`,
+	const [keys, other, otherKeys] = version === 'v3' ? ['App ID and User Key', 'v2', 'an API Key'] : ['API Key', 'v3', 'an App ID and a User Key'];
+	throw new NodeOperationError(ctx.getNode(), `The credential "${name}" cannot serve AI Studios API Version ${version}: it has no ${keys}`, {
+		description: `Add the ${keys} to the credential, or set "API Version" to ${other} if the credential holds ${otherKeys}.`,
 	});
 }
