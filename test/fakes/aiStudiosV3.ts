@@ -102,6 +102,13 @@ export class AiStudiosV3 {
 		this.webhookTimers.clear();
 	}
 
+	/** a token as a credential saved earlier holds it (issued out of band), valid until expireTokens() */
+	issueToken(): string {
+		const token = `v3tok-saved-${randomBytes(8).toString('hex')}`;
+		this.tokens.set(token, Number.MAX_SAFE_INTEGER);
+		return token;
+	}
+
 	/** every issued token stops working (as 24 h after issue) */
 	expireTokens(): void {
 		for (const token of this.tokens.keys()) this.tokens.set(token, -Infinity);
