@@ -56,7 +56,7 @@ export class AiStudiosApi implements ICredentialType {
 
 	displayName = 'AI Studios API';
 
-	documentationUrl = 'https://docs.aistudios.com/docs/aistudioV3/reference/auth';
+	documentationUrl = 'https://docs.aistudios.com/aistudioV3/reference/auth';
 
 	icon: Icon = { light: 'file:../icons/aistudios.svg', dark: 'file:../icons/aistudios.dark.svg' };
 
