@@ -130,6 +130,35 @@ describe('submit', () => {
 		out.forEach((item, n) => expect(Buffer.from(item.binary!.data.data, 'base64').equals(videoBytes(ids[n], server.fileSizeOf(ids[n])))).toBe(true));
 		expect(v3Requests('POST', '/api/odin/v3/auth/token')).toHaveLength(1);
 	}, 20_000);
+
+	test("the project ids go into the execution's custom data, so an execution can be found by one", async () => {
+		const { customData } = await runNode({ node: new AiStudios(), typeVersion: 2, parameters: FROM_ITEM, items: seedItems(), credentials: [{ type: new AiStudiosApi(), data: v3Credential() }] });
+		expect(customData).toEqual({ aiStudios_jobIds_1: [...fake.jobs.keys()].join(',') });
+	});
+});
+
+describe('the fake, as the docs describe v3 (what the node is tested against)', () => {
+	const call = async (method: string, path: string, body?: unknown, token?: string) => {
+		const r = await fetch(`${server.baseUrl}/api/odin/v3${path}`, {
+			method,
+			headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		return { status: r.status, body: (await r.json()) as { success: boolean; data: IDataObject & IDataObject[]; error: IDataObject | null } };
+	};
+
+	test('isExport false (the chroma-key default) saves a project that never gets a file; isExport true renders one', async () => {
+		const { body: auth } = await call('POST', '/auth/token', { appId: v3.appId, userKey: v3.userKey });
+		const token = auth.data.token as string;
+		const draft = (await call('POST', '/simple/video', SEED_JOBS[0], token)).body.data.projectId as string;
+		const exported = (await call('POST', '/simple/video', { ...SEED_JOBS[0], isExport: true }, token)).body.data.projectId as string;
+		server.now = () => Date.now() + 3_600_000;
+		expect((await call('GET', `/editor/progress/${draft}`, undefined, token)).body).toEqual({ success: true, data: { state: 'draft' }, error: null });
+		expect((await call('GET', `/editor/progress/${exported}`, undefined, token)).body.data).toEqual({ state: 'exported', progress: 100, downloadUrl: server.fileUrl('aiStudios', exported) });
+		expect((await call('GET', '/editor/project', undefined, token)).body.data.map((p) => p.id)).toEqual([exported]);
+		// the envelope's error form, for a request without a token
+		expect(await call('GET', '/editor/project')).toEqual({ status: 401, body: { success: false, data: null, error: { code: 'UNAUTHORIZED', msg: 'Invalid or expired token' } } });
+	});
 });
 
 describe('getStatus and getResult', () => {
