@@ -8,6 +8,7 @@ import {
 
 import { jobNodeOutputs } from '../shared/descriptions';
 import { properties, route } from './actions/router';
+import * as loadOptions from './methods/loadOptions';
 
 export class AiStudios implements INodeType {
 	description: INodeTypeDescription = {
@@ -15,9 +16,10 @@ export class AiStudios implements INodeType {
 		name: 'aiStudios',
 		icon: { light: 'file:../../icons/aistudios.svg', dark: 'file:../../icons/aistudios.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Render chroma-key videos of DeepBrain AI Studios models and follow them to the finished file',
+		description: 'Render videos of DeepBrain AI Studios avatars (chroma key or custom) and follow them to the finished file',
 		defaults: { name: 'AI Studios' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -25,6 +27,8 @@ export class AiStudios implements INodeType {
 		credentials: [{ name: 'aiStudiosApi', required: true }],
 		properties,
 	};
+
+	methods = { loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route(this);

@@ -1,11 +1,13 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import type { AiStudiosApiVersion } from '../../credentials/aiStudiosAccess';
 import { asObject, jobOutput, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
-import { aiStudiosPaths, aiStudiosRequest, refusalOf } from './transport';
+import { aiStudiosPaths, aiStudiosV3Paths, apiOf, refusalOf } from './transport';
+import { callApi } from '../shared/http';
 
-/** The finished video's address: the reference table calls it `videoUrl`, the tutorial reads `url`. */
-function videoUrlOf(data: IDataObject): string | null {
-	for (const key of ['url', 'videoUrl']) {
+/** The first of `keys` holding a non-empty string. */
+function firstUrl(data: IDataObject, keys: string[]): string | null {
+	for (const key of keys) {
 		const value = data[key];
 		if (typeof value === 'string' && value.trim()) return value.trim();
 	}
@@ -13,14 +15,23 @@ function videoUrlOf(data: IDataObject): string | null {
 }
 
 /**
- * Maps an answer of the progress endpoint to the job contract:
- * - `success: false` is a failed render (data, so a workflow can route it), `error` = `msg`;
- * - progress 100 with a URL is completed; progress 100 without one is still processing (the file
- *   is being published), as the seed's own loop keeps polling then;
- * - progress 0, or none at all, is queued (AI Studios reports 0 while the render waits for a
- *   renderer); anything between is processing.
+ * Where each version puts the finished video's address: v2's reference table says `videoUrl`, its
+ * tutorial reads `url`; v3's progress endpoint says `downloadUrl` (its list and webhook `download_url`).
  */
-export function toJobOutput(jobId: string, body: unknown): JobOutput {
+const URL_KEYS: Record<AiStudiosApiVersion, string[]> = {
+	v2: ['url', 'videoUrl'],
+	v3: ['downloadUrl', 'download_url'],
+};
+
+/**
+ * Maps an answer of the progress endpoint to the job contract:
+ * - `success: false` is a failed render (data, so a workflow can route it), `error` = its message;
+ * - progress 100 with a URL is completed; progress 100 without one is still processing (the file
+ *   is being published): the official samples of both versions keep polling then;
+ * - no progress is queued; v2 also reports 0 while the render waits for a renderer, v3 (whose
+ *   progress is a float from 0) is processing from the first report on; anything between is processing.
+ */
+export function toJobOutput(jobId: string, body: unknown, version: AiStudiosApiVersion = 'v2'): JobOutput {
 	const answer = asObject(body);
 	const refusal = refusalOf(answer);
 	if (refusal !== undefined) return jobOutput('aiStudios', { jobId, status: 'failed', progress: null, error: refusal, raw: answer });
@@ -28,19 +39,20 @@ export function toJobOutput(jobId: string, body: unknown): JobOutput {
 	const data = asObject(answer.data);
 	const reported = typeof data.progress === 'string' && data.progress.trim() !== '' ? Number(data.progress) : data.progress;
 	const progress = typeof reported === 'number' && Number.isFinite(reported) ? Math.min(100, Math.max(0, reported)) : null;
-	const videoUrl = videoUrlOf(data);
+	const videoUrl = firstUrl(data, URL_KEYS[version]);
 	let status: JobStatus;
 	if (videoUrl && (progress === null || progress >= 100)) status = 'completed';
-	else if (progress === null || progress === 0) status = 'queued';
+	else if (progress === null || (progress === 0 && version === 'v2')) status = 'queued';
 	else status = 'processing';
 	// 99.6 % is not done: only a finished job shows 100.
 	const shown = progress === null ? null : status === 'completed' || progress >= 100 ? 100 : Math.min(99, Math.round(progress));
 	return jobOutput('aiStudios', { jobId, status, progress: shown, videoUrl: status === 'completed' ? videoUrl : null, raw: answer });
 }
 
-/** One progress check. `success: false` comes back as a failed job, not as an error. */
-export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput> {
-	const body = await aiStudiosRequest(ctx, 'GET', aiStudiosPaths.progress(job.jobId), { itemIndex, jobId: job.jobId, checkBody: false });
+/** One progress check of either version. `success: false` comes back as a failed job, not as an error. */
+async function checkProgress(ctx: IExecuteFunctions, itemIndex: number, job: JobRef, version: AiStudiosApiVersion): Promise<JobOutput> {
+	const path = version === 'v3' ? aiStudiosV3Paths.progress(job.jobId) : aiStudiosPaths.progress(job.jobId);
+	const body = await callApi(ctx, apiOf(version), { method: 'GET', path, itemIndex, jobId: job.jobId, checkBody: false });
 	const answer = asObject(body);
 	if (answer.success !== true && answer.success !== false && !('progress' in asObject(answer.data))) {
 		const error = new NodeOperationError(
@@ -51,8 +63,12 @@ export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: 
 		error.context.jobId = job.jobId;
 		throw error;
 	}
-	return toJobOutput(job.jobId, answer);
+	return toJobOutput(job.jobId, answer, version);
 }
+
+export const getStatus = async (ctx: IExecuteFunctions, itemIndex: number, job: JobRef) => await checkProgress(ctx, itemIndex, job, 'v2');
 
 /** AI Studios has no separate result endpoint: the progress answer carries the video URL once done. */
 export const getResult = getStatus;
+
+export const getStatusV3 = async (ctx: IExecuteFunctions, itemIndex: number, job: JobRef) => await checkProgress(ctx, itemIndex, job, 'v3');

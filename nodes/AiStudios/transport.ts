@@ -1,36 +1,76 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
+import {
+	AI_STUDIOS_V2_BASE_URL,
+	AI_STUDIOS_V3_BASE_URL,
+	credentialsForVersion,
+	hasV3Keys,
+	type AiStudiosApiVersion,
+} from '../../credentials/aiStudiosAccess';
 import { apiPath, callApi, providerMessage, type ApiCall, type ApiContext, type ProviderApi } from '../shared/http';
 
-export const AI_STUDIOS_BASE_URL = 'https://aistudios.com';
-
 /**
- * AI Studios refuses a request with `{success: false, msg}`, also under HTTP 200; returns its
- * words then, else undefined.
+ * AI Studios refuses a request with `success: false`, also under HTTP 200: v2 says why in `msg`,
+ * v3 in `error: {code, msg}`. Returns its words then, else undefined.
  */
 export function refusalOf(body: unknown): string | undefined {
 	if (body === null || typeof body !== 'object' || (body as IDataObject).success !== false) return undefined;
-	const { msg } = body as IDataObject;
-	if (typeof msg === 'string' && msg.trim()) return msg;
+	const { msg, error } = body as IDataObject;
+	const said = typeof msg === 'string' && msg.trim() ? msg : (error as IDataObject | undefined)?.msg;
+	if (typeof said === 'string' && said.trim()) return said;
 	return providerMessage({ ...(body as IDataObject), success: undefined }) ?? 'AI Studios answered "success: false" without a message';
 }
 
+/** v2 (legacy): the API key in the Authorization header; the credential's v3 keys stay unused. */
 export const aiStudiosApi: ProviderApi = {
 	provider: 'aiStudios',
 	displayName: 'AI Studios',
 	credentialType: 'aiStudiosApi',
 	bodyError: refusalOf,
-	defaultBaseUrl: AI_STUDIOS_BASE_URL,
+	defaultBaseUrl: AI_STUDIOS_V2_BASE_URL,
+	credentialsFor: (stored) => credentialsForVersion(stored, 'v2'),
 	hints: {
-		401: 'Check the credential: AI Studios expects the API key of an API-plan account, sent as is (no "Bearer").',
+		401: 'Check the credential: AI Studios v2 expects the API key of an API-plan account, sent as is (no "Bearer").',
 		403: 'Check the credential: AI Studios did not accept this API key for the request (the API needs an API/Enterprise plan).',
 	},
 };
 
-/** The only place that builds AI Studios URLs: the credential's base URL + the v2 paths. */
+/** v3: App ID + User Key exchanged for a 24-hour token, kept with the credential and renewed once per execution. */
+export const aiStudiosV3Api: ProviderApi = {
+	provider: 'aiStudios',
+	displayName: 'AI Studios',
+	credentialType: 'aiStudiosApi',
+	bodyError: refusalOf,
+	defaultBaseUrl: AI_STUDIOS_V3_BASE_URL,
+	credentialsFor: (stored) => credentialsForVersion(stored, 'v3'),
+	session: {
+		exchanges: hasV3Keys,
+		// The docs do not say how an expired token is refused; 401 and 403 both renew it once.
+		refusedStatuses: [401, 403],
+	},
+	hints: {
+		401: 'Check the credential: AI Studios did not accept the token of this App ID and User Key (it is renewed automatically once per execution).',
+		403: 'Check the credential: AI Studios v3 needs a Pro or higher plan for the API.',
+	},
+};
+
+export const apiOf = (version: AiStudiosApiVersion): ProviderApi => (version === 'v3' ? aiStudiosV3Api : aiStudiosApi);
+
+/** The only place that builds AI Studios URLs: the credential's base URL + these paths. */
 export const aiStudiosPaths = {
 	submit: '/api/odin/simple/video',
 	progress: (key: string) => apiPath`/api/odin/editor/progress/${key}`,
+};
+
+const V3 = '/api/odin/v3';
+export const aiStudiosV3Paths = {
+	chromaKey: `${V3}/simple/video`,
+	custom: `${V3}/simple/custom`,
+	progress: (projectId: string) => apiPath`/api/odin/v3/editor/progress/${projectId}`,
+	projects: `${V3}/editor/project`,
+	models: `${V3}/model`,
+	modelsDropdown: `${V3}/dropdown/models`,
+	workspaces: `${V3}/dropdown/workspaces`,
 };
 
 export async function aiStudiosRequest<T = unknown>(
@@ -40,4 +80,32 @@ export async function aiStudiosRequest<T = unknown>(
 	call: Omit<ApiCall, 'method' | 'path'> = {},
 ): Promise<T> {
 	return await callApi<T>(ctx, aiStudiosApi, { ...call, method, path });
+}
+
+export async function aiStudiosV3Request<T = unknown>(
+	ctx: ApiContext,
+	method: IHttpRequestMethods,
+	path: string,
+	call: Omit<ApiCall, 'method' | 'path'> = {},
+): Promise<T> {
+	return await callApi<T>(ctx, aiStudiosV3Api, { ...call, method, path });
+}
+
+/** The `data` of a v3 answer (`{success, data, error}`), as an object. */
+export function dataOf(answer: unknown): IDataObject {
+	const data = (answer as IDataObject | undefined)?.data;
+	return data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as IDataObject) : {};
+}
+
+/**
+ * The list in a v3 answer: `data` itself or the first array under it. The docs give the items'
+ * fields but not the container's key: any key is accepted.
+ */
+export function listOf(answer: unknown, ...keys: string[]): IDataObject[] {
+	const data = (answer as IDataObject | undefined)?.data ?? answer;
+	if (Array.isArray(data)) return data as IDataObject[];
+	const o = (data ?? {}) as IDataObject;
+	for (const key of keys) if (Array.isArray(o[key])) return o[key] as IDataObject[];
+	const first = Object.values(o).find(Array.isArray);
+	return (first ?? []) as IDataObject[];
 }

@@ -37,6 +37,11 @@ export interface ProviderApi {
 	rateWindowMs?: number;
 	/** Used when the credential's Base URL is left empty. */
 	defaultBaseUrl?: string;
+	/**
+	 * The credential as this API's requests see it, where one credential serves several APIs
+	 * (AI Studios v2 and v3): requests, token exchange and authentication get this view.
+	 */
+	credentialsFor?(stored: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject;
 }
 
 export interface ApiCall {
@@ -64,7 +69,7 @@ export interface ApiCall {
 	pacing?: { max: number; windowMs: number };
 }
 
-const SECRET_FIELDS = ['apiKey', 'token', 'password', 'sessionToken'];
+const SECRET_FIELDS = ['apiKey', 'token', 'password', 'sessionToken', 'userKey'];
 const RETRYABLE_STATUSES = [500, 502, 503, 504];
 /** axios' code for an answer it could not read; also given to a 2xx answer that is not JSON. */
 const UNREADABLE = 'ERR_BAD_RESPONSE';
@@ -139,7 +144,8 @@ export function baseUrlOf(credentials: ICredentialDataDecryptedObject, fallback:
  */
 export async function callApi<T = unknown>(ctx: ApiContext, api: ProviderApi, call: ApiCall): Promise<T> {
 	const state = stateFor(ctx, api.credentialType);
-	const credentials = await state.credentials;
+	const stored = await state.credentials;
+	const credentials = api.credentialsFor?.(stored) ?? stored;
 	const baseUrl = baseUrlOf(credentials, api.defaultBaseUrl ?? '');
 	if (!/^https?:\/\//i.test(baseUrl)) {
 		throw new NodeOperationError(ctx.getNode(), `The ${api.displayName} credential's Base URL must start with http:// or https://`, { itemIndex: call.itemIndex });
@@ -177,7 +183,7 @@ export async function callApi<T = unknown>(ctx: ApiContext, api: ProviderApi, ca
 			if (typeof response.body === 'string' && response.body.trim() !== '') throw unreadableAnswer('the answer is not valid JSON');
 			const refusal = call.checkBody === false ? undefined : api.bodyError?.(response.body);
 			if (refusal === undefined) return response.body as T;
-			thrown = apiError(ctx, api, call, credentials, { status: 200, message: refusal, body: response.body });
+			thrown = apiError(ctx, api, call, stored, { status: 200, message: refusal, body: response.body });
 		} catch (error) {
 			thrown = error;
 		}
@@ -196,7 +202,7 @@ export async function callApi<T = unknown>(ctx: ApiContext, api: ProviderApi, ca
 			delay = failure.retryAfterMs ?? backoffDelay(attempt, 500, 30_000);
 			attempt++;
 		} else {
-			throw apiError(ctx, api, call, credentials, failure);
+			throw apiError(ctx, api, call, stored, failure);
 		}
 		await pause(delay, signal);
 	}

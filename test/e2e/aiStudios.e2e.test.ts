@@ -1,5 +1,6 @@
 /**
- * The AI Studios example workflows inside a real n8n, against the fake AI Studios.
+ * The AI Studios example workflows inside a real n8n, against the fake AI Studios: the v2 examples
+ * (typeVersion 1) and the v3 ones (typeVersion 2, App ID + User Key exchanged for a token).
  * Needs the built package (npm run build): n8n loads dist/ as custom extensions.
  */
 import * as fs from 'fs';
@@ -39,10 +40,8 @@ beforeAll(async () => {
 	server = await startFakeProviders({ renderMs: RENDER_MS });
 	fake = server.provider(AiStudiosFake);
 	home = createN8nHome();
-	// the credential the examples reference, pointed at the fake
-	await importCredentials(home, [
-		{ id: 'aistudios-sandbox', name: 'AI Studios sandbox', type: 'aiStudiosApi', data: { apiKey: fake.apiKey, baseUrl: server.baseUrl } },
-	]);
+	// the credential the examples reference, pointed at the fake: its v2 API key and v3 App ID + User Key
+	await importCredentials(home, [{ id: 'aistudios-sandbox', name: 'AI Studios sandbox', type: 'aiStudiosApi', data: fake.sandboxCredentials(server.baseUrl).aiStudiosApi }]);
 }, 45 * 60_000);
 
 afterAll(async () => {
@@ -62,6 +61,8 @@ test('examples/aistudios-chromakey-batch.json: the seed\'s three jobs render at 
 
 	const submits = server.requestsTo('aiStudios', 'POST');
 	expect(submits.map((r) => r.body)).toEqual(SEED_JOBS);
+	// typeVersion 1 stays on v2: no token exchange, no v3 request
+	expect(server.requestsTo('aiStudios', undefined, /^\/api\/odin\/v3\//)).toEqual([]);
 	expect(submits.every((r) => r.headers.authorization === fake.apiKey)).toBe(true);
 	const requests = server.requestsTo('aiStudios');
 	expect(requests.slice(0, 3).map((r) => r.method)).toEqual(['POST', 'POST', 'POST']);
@@ -114,4 +115,71 @@ test('examples/aistudios-polling-loop.json: a render AI Studios reports as faile
 	});
 	expect(run.result!.data.resultData.runData['Get Result']).toBeUndefined();
 	expect(JSON.stringify(run.result!.data.resultData.error)).toContain(`AI Studios render ${key} failed: Export failed: the model could not be rendered`);
+});
+
+test("examples/aistudios-v3-chromakey-batch.json: the seed's three jobs on v3, one token for the batch, rendered together and downloaded", async () => {
+	const { id } = await importWorkflow(home, example('aistudios-v3-chromakey-batch.json'));
+	const run = await executeWorkflow(home, id);
+	expect(run.exitCode).toBe(0);
+
+	expect(server.requestsTo('aiStudios', 'POST', '/api/odin/v3/auth/token').map((r) => r.body)).toEqual([{ appId: fake.v3.appId, userKey: fake.v3.userKey }]);
+	// a token an earlier test saved in the credential is unknown to the reset fake: refused once, renewed, the submit resent
+	const [token] = [...fake.v3.tokens.keys()];
+	const submits = server.requestsTo('aiStudios', 'POST', '/api/odin/v3/simple/video').filter((r) => r.headers.authorization === token);
+	expect(submits.map((r) => r.body)).toEqual(SEED_JOBS.map((job) => ({ ...job, isExport: true, resolution: '720' })));
+	expect([...fake.jobs.values()].map((job) => job.body)).toEqual(submits.map((r) => r.body));
+	expect(server.requestsTo('aiStudios', undefined, /^\/api\/odin\/(simple|editor)\//)).toEqual([]);
+
+	const keys = [...fake.jobs.keys()];
+	const windows = keys.map((k) => ({ start: fake.jobs.get(k)!.createdAt, end: fake.jobs.get(k)!.createdAt + RENDER_MS }));
+	for (const a of windows) for (const b of windows) expect(a.start < b.end && b.start < a.end).toBe(true);
+
+	const items = nodeItems(run.result, 'Render chroma-key videos');
+	expect(items).toHaveLength(3);
+	items.forEach((item, i) => {
+		expect(item.json).toMatchObject({ provider: 'aiStudios', jobId: keys[i], status: 'completed', progress: 100, error: null, videoUrl: server.fileUrl('aiStudios', keys[i]) });
+		expect(item.binary!.data.mimeType).toBe('video/mp4');
+		expect(readBinaryData(home, item.binary!.data).equals(videoBytes(keys[i], server.fileSizeOf(keys[i])))).toBe(true);
+	});
+	expect(JSON.stringify(run.result)).not.toContain(token);
+});
+
+test('examples/aistudios-v3-polling-loop.json: Wait → Get Status (Route by Status) loops on Running until Completed, then downloads', async () => {
+	const { id } = await importWorkflow(home, example('aistudios-v3-polling-loop.json'));
+	const run = await executeWorkflow(home, id);
+	expect(run.exitCode).toBe(0);
+
+	// one project, whatever token the credential had saved (a stale one is renewed once and the submit resent)
+	expect([...fake.jobs.values()].map((job) => job.body)).toEqual([{ ...SEED_JOBS[0], isExport: true }]);
+	const key = fake.lastJobId!;
+	const statusRuns = run.result!.data.resultData.runData['Get Status'];
+	expect(statusRuns.length).toBeGreaterThanOrEqual(2);
+	// the first look: still running (third output), the last: completed (first output)
+	expect(nodeItems(run.result, 'Get Status', { run: 0, output: 2 })[0].json).toMatchObject({ jobId: key, status: expect.stringMatching(/^(queued|processing)$/) });
+	expect(nodeItems(run.result, 'Get Status', { run: statusRuns.length - 1, output: 0 })[0].json).toMatchObject({ jobId: key, status: 'completed' });
+	expect(run.result!.data.resultData.runData['Stop And Error']).toBeUndefined();
+	// the token was exchanged once and kept in the credential for the later nodes of the run
+	expect(fake.v3.exchanges).toBe(1);
+
+	const [result] = nodeItems(run.result, 'Get Result');
+	expect(result.json).toMatchObject({ provider: 'aiStudios', jobId: key, status: 'completed', videoUrl: server.fileUrl('aiStudios', key) });
+	expect(readBinaryData(home, result.binary!.data).equals(videoBytes(key, server.fileSizeOf(key)))).toBe(true);
+});
+
+test('examples/aistudios-v3-polling-loop.json: a render AI Studios reports as failed goes out of Failed into Stop And Error with its message', async () => {
+	server.renderMs = 2_500;
+	server.failNextJob('aiStudios', 'Export failed: the avatar could not be rendered');
+	const { id } = await importWorkflow(home, example('aistudios-v3-polling-loop.json'));
+	const run = await executeWorkflow(home, id);
+	expect(run.exitCode).toBe(1);
+
+	const key = fake.lastJobId!;
+	const statusRuns = run.result!.data.resultData.runData['Get Status'];
+	expect(nodeItems(run.result, 'Get Status', { run: statusRuns.length - 1, output: 1 })[0].json).toMatchObject({
+		jobId: key,
+		status: 'failed',
+		error: 'Export failed: the avatar could not be rendered',
+	});
+	expect(run.result!.data.resultData.runData['Get Result']).toBeUndefined();
+	expect(JSON.stringify(run.result!.data.resultData.error)).toContain(`AI Studios render ${key} failed: Export failed: the avatar could not be rendered`);
 });

@@ -12,9 +12,12 @@
  * - progress is 0 while the job is queued, then grows; the URL field is `url` (the tutorial) or
  *   `videoUrl` (the reference table), per `urlField`, and may lag behind progress 100 (`urlLagMs`);
  * - the webhook is called with GET and the query parameters videoUrl and duration.
+ * The v3 API (App ID + User Key, under /api/odin/v3) is served by `v3` (aiStudiosV3.ts); both
+ * versions share the jobs clock, as one AI Studios account would.
  */
 import type * as http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { AI_STUDIOS_V3, AiStudiosV3 } from './aiStudiosV3';
 import { type ClockJob, type FakeProvider, type FakeServer, JobClock, type RecordedRequest, sendJson } from './server';
 
 export const AI_STUDIOS_SUBMIT_PATH = '/api/odin/simple/video';
@@ -33,6 +36,8 @@ export interface AiStudiosJobData {
 	body: Record<string, unknown>;
 	webhook?: string;
 	webhookCalled?: boolean;
+	/** set on v3 projects */
+	v3?: { avatarType: 'chromaKey' | 'custom'; isExport: boolean; taskId?: string; webhookUrl?: string; deleted?: boolean };
 }
 
 export type AiStudiosJob = ClockJob<AiStudiosJobData>;
@@ -61,6 +66,8 @@ export class AiStudiosFake implements FakeProvider {
 	readonly webhookCalls: Array<{ url: string; status?: number; error?: string }> = [];
 
 	private readonly webhookTimers = new Set<NodeJS.Timeout>();
+	/** the v3 API of the same account */
+	readonly v3 = new AiStudiosV3(this.clock, { urlLagMs: () => this.urlLagMs, fileUrl: (server, id) => server.fileUrl(this.name, id) });
 
 	constructor() {
 		this.reset();
@@ -77,6 +84,7 @@ export class AiStudiosFake implements FakeProvider {
 		this.webhookCalls.length = 0;
 		for (const timer of this.webhookTimers) clearTimeout(timer);
 		this.webhookTimers.clear();
+		this.v3.reset();
 	}
 
 	get jobs(): Map<string, AiStudiosJob> {
@@ -96,10 +104,12 @@ export class AiStudiosFake implements FakeProvider {
 	}
 
 	sandboxCredentials(baseUrl: string): Record<string, Record<string, unknown>> {
-		return { aiStudiosApi: { apiKey: this.apiKey, baseUrl } };
+		// one credential holding both versions' keys serves the v2 and the v3 examples
+		return { aiStudiosApi: { appId: this.v3.appId, userKey: this.v3.userKey, apiKey: this.apiKey, baseUrl } };
 	}
 
 	handle(req: RecordedRequest, res: http.ServerResponse, server: FakeServer): void {
+		if (req.path.startsWith(`${AI_STUDIOS_V3}/`)) return this.v3.handle(req, res, server);
 		const isSubmit = req.path === AI_STUDIOS_SUBMIT_PATH;
 		const isProgress = req.path.startsWith(AI_STUDIOS_PROGRESS_PATH) && !req.path.slice(AI_STUDIOS_PROGRESS_PATH.length).includes('/');
 		if (!isSubmit && !isProgress) return sendJson(res, 404, { success: false, msg: 'Not Found' });
@@ -139,7 +149,7 @@ export class AiStudiosFake implements FakeProvider {
 
 	private progress(key: string, res: http.ServerResponse, server: FakeServer): void {
 		const job = this.clock.get(key);
-		if (!job) return refuse(res, 'Project not found');
+		if (!job || job.v3) return refuse(res, 'Project not found');
 		const now = server.now();
 		const state = this.clock.state(job, now);
 		if (state === 'failed') return refuse(res, job.failMessage ?? 'Export failed');

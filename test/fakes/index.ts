@@ -12,6 +12,7 @@ export * from './server';
 export * from './cdnVideo';
 export * from './hiDream';
 export * from './aiStudios';
+export * from './aiStudiosV3';
 export * from './kvid';
 
 /** one factory per fake provider (a fresh instance for each server) */

@@ -7,7 +7,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { InputError } from '../../nodes/shared/validation';
 import { startFakeProviders, type FakeServer } from '../fakes';
 import { BAD_INPUTS } from './badInputs';
-import { ADAPTERS } from './nodes';
+import { ADAPTERS, columnOf } from './nodes';
 import { execute, thrown } from './support';
 
 let server: FakeServer;
@@ -26,8 +26,8 @@ describe('bad input: an error naming the parameter, zero requests', () => {
 		expect(new Set(BAD_INPUTS.map((c) => c.provider))).toEqual(new Set(ADAPTERS.map((a) => a.provider)));
 	});
 
-	it.each(BAD_INPUTS.map((c) => [c.provider, c.what, c] as const))('%s: %s', async (_provider, _what, input) => {
-		const adapter = ADAPTERS.find((a) => a.provider === input.provider)!;
+	it.each(BAD_INPUTS.map((c) => [c.node ?? c.provider, c.what, c] as const))('%s: %s', async (_node, _what, input) => {
+		const adapter = ADAPTERS.find((a) => (input.node === undefined ? a.provider === input.provider : columnOf(a) === input.node))!;
 		const parameters = input.params.operation ? input.params : { ...adapter.submitParams, ...input.params };
 		const outcome = await execute({ node: adapter.node(), parameters, items: input.items, credentials: adapter.credentials(server), clock: 'real' });
 		const error = thrown(outcome);

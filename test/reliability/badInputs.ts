@@ -9,6 +9,8 @@ import type { ProviderName } from '../../nodes/shared/jobContract';
 
 export interface BadInput {
 	provider: ProviderName;
+	/** the adapter (its column) where a node has two, e.g. `aiStudios v3`; default: the provider's first */
+	node?: string;
 	/** what is wrong, for the table */
 	what: string;
 	/** the parameter the error must name */
@@ -38,6 +40,16 @@ export const BAD_INPUTS: BadInput[] = [
 	{ provider: 'aiStudios', what: 'jobId with a tab', parameter: 'jobId', params: { operation: 'getStatus', jobId: '\tabc' } },
 	{ provider: 'aiStudios', what: 'jobId with a no-break space (U+00A0)', parameter: 'jobId', params: { operation: 'getResult', jobId: 'abc\u00a0def' } },
 	{ provider: 'aiStudios', what: 'jobId of 201 characters', parameter: 'jobId', params: { operation: 'getStatus', jobId: 'k'.repeat(201) } },
+	// AI Studios v3 (the unit tests in aiStudiosV3Auth.test.ts cover the plain cases)
+	{ provider: 'aiStudios', node: 'aiStudios v3', what: 'text of 5001 emoji (surrogate pairs)', parameter: 'text', params: { text: emoji(5001) } },
+	{ provider: 'aiStudios', node: 'aiStudios v3', what: 'resolution "1080p" (the label, not the value)', parameter: 'options.resolution', params: { options: { resolution: '1080p' } } },
+	{ provider: 'aiStudios', node: 'aiStudios v3', what: 'resolution "4K" (wrong case)', parameter: 'options.resolution', params: { options: { resolution: '4K' } } },
+	{ provider: 'aiStudios', node: 'aiStudios v3', what: 'webhook URL "javascript:alert(1)"', parameter: 'options.webhookUrl', params: { options: { webhookUrl: 'javascript:alert(1)' } } },
+	{ provider: 'aiStudios', node: 'aiStudios v3', what: 'workspace id "%2e%2e"', parameter: 'options.workspaceId', params: { options: { workspaceId: '%2e%2e' } } },
+	{ provider: 'aiStudios', node: 'aiStudios v3', what: 'workspace id with a space', parameter: 'options.workspaceId', params: { options: { workspaceId: 'ws 01' } } },
+	{ provider: 'aiStudios', node: 'aiStudios v3', what: 'clothes of spaces only (chroma key)', parameter: 'clothes', params: { clothes: '   ' } },
+	{ provider: 'aiStudios', node: 'aiStudios v3', what: 'delete a project id ".."', parameter: 'jobId', params: { operation: 'delete', apiVersion: 'v3', jobId: '..' } },
+	{ provider: 'aiStudios', node: 'aiStudios v3', what: 'getAll limit 1.5', parameter: 'limit', params: { operation: 'getAll', apiVersion: 'v3', returnAll: false, limit: 1.5 } },
 	// CDNvideo
 	{ provider: 'cdnVideo', what: 'script of 3001 characters, each a surrogate pair', parameter: 'script', params: { script: emoji(3001) } },
 	{ provider: 'cdnVideo', what: 'video name of 36 emoji', parameter: 'videoName', params: { videoName: emoji(36) } },

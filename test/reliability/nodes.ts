@@ -45,6 +45,8 @@ export interface Operation {
 
 export interface Adapter {
 	provider: ProviderName;
+	/** the adapter's name in test titles and tables where one node speaks two APIs (AI Studios v2 / v3); default `provider` */
+	column?: string;
 	displayName: string;
 	node(): INodeType;
 	credentialType: ICredentialType;
@@ -162,6 +164,53 @@ export const aiStudios: Adapter = withOperations({
 	refusalBody: (message) => ({ success: false, msg: message }),
 });
 
+/** AI Studios API v3 (the node's `apiVersion: v3`), with a token saved in the credential: the exchange has its own suite (tokens.test.ts). */
+export const aiStudiosV3: Adapter = withOperations(
+	{
+		provider: 'aiStudios',
+		column: 'aiStudios v3',
+		displayName: 'AI Studios',
+		node: () => new AiStudios(),
+		credentialType: new AiStudiosApi(),
+		credentials: (server) => {
+			const v3 = server.provider(AiStudiosFake).v3;
+			const sessionExpiresAt = Date.now() + 30 * 24 * 3600_000;
+			return [{ type: new AiStudiosApi(), data: { appId: v3.appId, userKey: v3.userKey, baseUrl: server.baseUrl, sessionToken: v3.issueToken(), sessionExpiresAt } }];
+		},
+		submitParams: { operation: 'submit', apiVersion: 'v3', language: 'en', text: 'Hello from the reliability suite.', model: 'M000004017', clothes: 'BG00006160' },
+		jobParams: (job) => ({ apiVersion: 'v3', jobId: job.jobId }),
+		paths: { submit: /^\/api\/odin\/v3\/simple\/video$/, status: /^\/api\/odin\/v3\/editor\/progress\//, result: /^\/api\/odin\/v3\/editor\/progress\// },
+		rateLimitWaitMs: 2_000,
+		acceptedSubmits: (server) => server.provider(AiStudiosFake).acceptedSubmits,
+		lastJobId: (server) => server.provider(AiStudiosFake).lastJobId,
+		refusalBody: (message) => ({ success: false, data: null, error: { code: 'INVALID_PARAMETER', msg: message } }),
+	},
+	() => {
+		const project = (server: FakeServer, job: IDataObject) => server.provider(AiStudiosFake).jobs.get(job.jobId as string)!;
+		return [
+			{
+				name: 'getAll',
+				kind: 'read',
+				job: 'done',
+				target: { method: 'GET', path: /^\/api\/odin\/v3\/editor\/project$/ },
+				params: () => ({ operation: 'getAll', apiVersion: 'v3', returnAll: true }),
+				verify: (_server, items, job) => expectEqual(items.map((i) => i.json.jobId), [job!.jobId], 'getAll'),
+			},
+			{
+				name: 'delete',
+				kind: 'read',
+				job: 'done',
+				target: { method: 'DELETE', path: /^\/api\/odin\/v3\/editor\/project$/ },
+				params: (job) => ({ operation: 'delete', apiVersion: 'v3', jobId: job!.jobId }),
+				verify: (server, items, job) => {
+					expectEqual(items[0].json, { jobId: job!.jobId, success: true }, 'delete');
+					expectEqual(project(server, job!).v3?.deleted, true, 'the project is deleted at the provider');
+				},
+			},
+		];
+	},
+);
+
 export const cdnVideo: Adapter = withOperations(
 	{
 		provider: 'cdnVideo',
@@ -275,7 +324,10 @@ export const kvid: Adapter = withOperations({
 	refusalBody: (message) => ({ success: false, error: 'INVALID_PARAMETERS', message }),
 });
 
-export const ADAPTERS: Adapter[] = [aiStudios, cdnVideo, hiDream, kvid];
+export const ADAPTERS: Adapter[] = [aiStudios, aiStudiosV3, cdnVideo, hiDream, kvid];
+
+/** The adapter's name in titles and tables. */
+export const columnOf = (adapter: Adapter) => adapter.column ?? adapter.provider;
 
 /** Prepares the fakes for a table run: limits that would otherwise interfere with many short runs. */
 export function relaxLimits(server: FakeServer): void {

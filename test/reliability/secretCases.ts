@@ -6,7 +6,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { AiStudiosFake, CdnVideoFake, HiDreamFake, KvidFake, type FakeServer } from '../fakes';
 import { ADAPTERS, type Adapter } from './nodes';
 
-const adapter = (provider: string) => ADAPTERS.find((a) => a.provider === provider)!;
+const adapter = (column: string) => ADAPTERS.find((a) => (a.column ?? a.provider) === column)!;
 
 /** Header names that carry a credential, per provider (lower case, as node parses them). */
 export const CREDENTIAL_HEADERS = ['authorization', 'cdn-auth-token', 'api-key'];
@@ -23,6 +23,7 @@ export interface Mode {
 // Distinct, long secrets: a leak of any of them is unmistakable.
 export const S = {
 	aiKey: 'aiStudios-SECRET-key-9b1f2c7d',
+	aiUserKey: 'aiStudios-SECRET-user-key-6d2a8e',
 	cdnToken: 'cdn2_SECRET_static_token_4e8a',
 	cdnPassword: 'cdn-SECRET-password-7c2d',
 	hdKey: 'hiDream-SECRET-api-key-1a9e',
@@ -40,6 +41,18 @@ export const MODES: Mode[] = [
 			return { apiKey: S.aiKey, baseUrl: s.baseUrl };
 		},
 		refused: (d) => ({ ...d, apiKey: S.wrong }),
+	},
+	{
+		id: 'aiStudiosApi (App ID + User Key, v3)',
+		adapter: adapter('aiStudios v3'),
+		arrange: (s) => {
+			const fake = s.provider(AiStudiosFake);
+			fake.apiKey = S.aiKey;
+			fake.v3.userKey = S.aiUserKey;
+			// the token is exchanged by the run itself; the unused v2 key is a secret too
+			return { appId: fake.v3.appId, userKey: S.aiUserKey, apiKey: S.aiKey, baseUrl: s.baseUrl, sessionToken: '', sessionExpiresAt: '' };
+		},
+		refused: (d) => ({ ...d, userKey: S.wrong }),
 	},
 	{
 		id: 'cdnVideoApi (token)',

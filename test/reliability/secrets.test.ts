@@ -6,7 +6,7 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { CdnVideoFake, FILES, HiDreamFake, startFakeProviders, type Fault, type FakeServer, type RecordedRequest } from '../fakes';
+import { AiStudiosFake, CdnVideoFake, FILES, HiDreamFake, startFakeProviders, type Fault, type FakeServer, type RecordedRequest } from '../fakes';
 import { CredentialStore, type CredentialEntry } from '../helpers/n8nContext';
 import { ADAPTERS, relaxLimits } from './nodes';
 import { CREDENTIAL_HEADERS, MODES, SECRET_SCENARIOS, type Mode, type SecretScenarioId } from './secretCases';
@@ -26,13 +26,13 @@ beforeEach(() => {
 
 const adapter = (provider: string) => ADAPTERS.find((a) => a.provider === provider)!;
 
-const SECRET_FIELDS = ['apiKey', 'token', 'password', 'sessionToken'];
+const SECRET_FIELDS = ['apiKey', 'token', 'password', 'sessionToken', 'userKey'];
 
 /** Every secret the run could have seen: the credential's, the stored session token, every token the fakes issued. */
 function secretsOf(data: ICredentialDataDecryptedObject, store?: CredentialStore): string[] {
 	const values = SECRET_FIELDS.map((f) => data[f]);
 	for (const entry of store?.entries.values() ?? []) values.push(...SECRET_FIELDS.map((f) => entry.data[f]));
-	values.push(...server.provider(CdnVideoFake).tokens.keys(), ...server.provider(HiDreamFake).tokens.keys());
+	values.push(...server.provider(CdnVideoFake).tokens.keys(), ...server.provider(HiDreamFake).tokens.keys(), ...server.provider(AiStudiosFake).v3.tokens.keys());
 	return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length >= 4))];
 }
 
@@ -191,6 +191,22 @@ describe('a refused login is never repeated', () => {
 		});
 		expect(items(outcome).map((i) => Boolean(i.json.error))).toEqual([true, true, true]);
 		expect(server.provider(CdnVideoFake).failedLogins).toBe(1);
+	});
+
+	it('aiStudios v3: a refused App ID and User Key are exchanged once for a whole batch', async () => {
+		const mode = MODES.find((m) => m.id === 'aiStudiosApi (App ID + User Key, v3)')!;
+		const data = mode.refused(mode.arrange(server));
+		const outcome = await execute({
+			node: mode.adapter.node(),
+			parameters: { operation: 'getStatus', apiVersion: 'v3' },
+			items: ['a', 'b', 'c', 'd'].map((jobId) => ({ json: { jobId } })),
+			credentials: [{ type: mode.adapter.credentialType, data }],
+			continueOnFail: true,
+		});
+		expect(items(outcome).map((i) => String(i.json.error))).toEqual(Array(4).fill(expect.stringMatching(/refused the App ID and User Key/)));
+		expect(server.provider(AiStudiosFake).v3.refusedExchanges).toBe(1);
+		expect(server.requests.map((r) => r.path)).toEqual(['/api/odin/v3/auth/token']);
+		expectSecretFree(outcome, secretsOf(data));
 	});
 
 	it('hiDream: a refused API key is exchanged once for a whole batch', async () => {

@@ -1,11 +1,12 @@
 /**
- * Token lifetime of the exchanged tokens (CDNvideo login, HiDream API-key exchange): a token that
+ * Token lifetime of the exchanged tokens (CDNvideo login, HiDream API-key exchange, AI Studios v3
+ * App ID + User Key exchange): a token that
  * expires in the middle of a batch, at the provider or by its own lifetime, is renewed exactly once
  * and the batch completes; a renewal never turns into one login per item.
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { CdnVideoFake, HiDreamFake, startFakeProviders, type FakeServer } from '../fakes';
+import { AiStudiosFake, CdnVideoFake, HiDreamFake, startFakeProviders, type FakeServer } from '../fakes';
 import { CredentialStore } from '../helpers/n8nContext';
 import { ADAPTERS, expectVideo, relaxLimits, type Adapter } from './nodes';
 import { execute, items, type ExecuteOptions } from './support';
@@ -31,6 +32,10 @@ interface Session {
 	expireAtProvider(server: FakeServer): void;
 	/** the status the provider refuses an expired token with */
 	refusal: number;
+	/** the token exchange (login) request */
+	loginPath: RegExp;
+	/** the node's typeVersion where it matters (AI Studios: 2 speaks v3) */
+	typeVersion?: number;
 }
 
 const SESSIONS: Session[] = [
@@ -44,6 +49,7 @@ const SESSIONS: Session[] = [
 		issued: (s) => s.provider(CdnVideoFake).logins,
 		expireAtProvider: (s) => s.provider(CdnVideoFake).expireTokens(),
 		refusal: 403,
+		loginPath: /^\/app\/oauth\/v1\/token\/$/,
 	},
 	{
 		id: 'hiDream (API key)',
@@ -52,11 +58,25 @@ const SESSIONS: Session[] = [
 		issued: (s) => s.provider(HiDreamFake).exchanges,
 		expireAtProvider: (s) => s.provider(HiDreamFake).expireTokens(),
 		refusal: 401,
+		loginPath: /^\/prod-api\/user\/apikey2token$/,
+	},
+	{
+		id: 'aiStudios v3 (App ID + User Key)',
+		adapter: ADAPTERS.find((a) => a.column === 'aiStudios v3')!,
+		data: (s) => {
+			const v3 = s.provider(AiStudiosFake).v3;
+			return { appId: v3.appId, userKey: v3.userKey, baseUrl: s.baseUrl, sessionToken: '', sessionExpiresAt: '' };
+		},
+		issued: (s) => s.provider(AiStudiosFake).v3.exchanges,
+		expireAtProvider: (s) => s.provider(AiStudiosFake).v3.expireTokens(),
+		refusal: 401,
+		loginPath: /^\/api\/odin\/v3\/auth\/token$/,
+		typeVersion: 2,
 	},
 ];
 
 async function run(session: Session, store: CredentialStore, parameters: IDataObject, extra: Partial<ExecuteOptions> = {}) {
-	return await execute({ node: session.adapter.node(), parameters, credentials: [{ type: session.adapter.credentialType, data: session.data(server) }], store, ...extra });
+	return await execute({ node: session.adapter.node(), typeVersion: session.typeVersion, parameters, credentials: [{ type: session.adapter.credentialType, data: session.data(server) }], store, ...extra });
 }
 
 /** Submits `n` jobs in one execution (which logs in once) and returns them as items for the next node. */
@@ -65,7 +85,7 @@ async function submitted(session: Session, store: CredentialStore, n: number) {
 	return items(outcome).map((i) => ({ json: i.json }));
 }
 
-const refusedRequests = (session: Session) => server.requestsTo(session.adapter.provider).filter((r) => r.path !== '/app/oauth/v1/token/' && !r.path.includes('apikey2token')).length;
+const refusedRequests = (session: Session) => server.requestsTo(session.adapter.provider).filter((r) => !session.loginPath.test(r.path)).length;
 
 describe.each(SESSIONS)('$id', (session) => {
 	it('getStatus over a batch: the token expires at the provider after the 2nd item; renewed once, every item completes', async () => {
@@ -144,7 +164,7 @@ describe.each(SESSIONS)('$id', (session) => {
 		expect(newToken).not.toBe(oldToken);
 		expect(Number(data.sessionExpiresAt)).toBeGreaterThan(renewBy + 3600_000);
 		// requests before the renewal carried the old token, every one after it the new: none was sent with an expired token
-		const api = server.requestsTo(session.adapter.provider).filter((r) => !/oauth|apikey2token/.test(r.path));
+		const api = server.requestsTo(session.adapter.provider).filter((r) => !session.loginPath.test(r.path));
 		const tokenOf = (r: (typeof api)[number]) => (JSON.stringify(r.headers).includes(newToken) ? 'new' : JSON.stringify(r.headers).includes(oldToken) ? 'old' : 'none');
 		expect(api.filter((r) => r.at < renewBy).map(tokenOf)).toEqual(expect.arrayContaining(['old']));
 		expect(new Set(api.filter((r) => r.at >= renewBy).map(tokenOf))).toEqual(new Set(['new']));
@@ -183,7 +203,7 @@ describe.each(SESSIONS)('$id', (session) => {
 	});
 
 	it('a login that never answers ends through a timeout with a clear error, and is not tried again for the other items', async () => {
-		const loginPath = session.adapter.provider === 'cdnVideo' ? /^\/app\/oauth\/v1\/token\/$/ : /^\/prod-api\/user\/apikey2token$/;
+		const loginPath = session.loginPath;
 		server.inject({ provider: session.adapter.provider, path: loginPath, kind: 'hang', times: Infinity });
 		const store = new CredentialStore([{ type: session.adapter.credentialType, data: session.data(server) }]);
 		const outcome = await run(session, store, { operation: 'getStatus' }, {

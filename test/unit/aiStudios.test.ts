@@ -511,18 +511,31 @@ describe('credential', () => {
 		expect(result.message).toContain('401');
 	});
 
-	test('the credential has the contract fields, and the node uses it', () => {
+	test('the credential has the contract fields (v3 keys, v2 key, per-version Base URL), and the node uses it', () => {
 		const type = new AiStudiosApi();
 		expect(type.name).toBe('aiStudiosApi');
-		expect(type.properties.map((p) => [p.name, p.default])).toEqual([
+		expect(type.properties.filter((p) => p.type !== 'notice').map((p) => [p.name, p.default])).toEqual([
+			['appId', ''],
+			['userKey', ''],
 			['apiKey', ''],
-			['baseUrl', 'https://aistudios.com'],
+			// empty: each API version falls back to its own host
+			['baseUrl', ''],
+			['sessionToken', ''],
+			['sessionExpiresAt', ''],
 		]);
-		expect(type.properties[0].typeOptions?.password).toBe(true);
+		const secret = (name: string) => type.properties.find((p) => p.name === name)?.typeOptions?.password;
+		expect([secret('userKey'), secret('apiKey'), secret('sessionToken'), secret('appId')]).toEqual([true, true, true, undefined]);
+		expect(type.properties.find((p) => p.name === 'sessionToken')?.typeOptions?.expirable).toBe(true);
 		const node = new AiStudios().description;
 		expect(node.name).toBe('aiStudios');
+		expect([node.version, node.defaultVersion]).toEqual([[1, 2], 2]);
 		expect(node.credentials).toEqual([{ name: 'aiStudiosApi', required: true }]);
-		const operation = node.properties.find((p) => p.name === 'operation');
-		expect((operation?.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(['getResult', 'getStatus', 'submit']);
+		const operations = node.properties.filter((p) => p.name === 'operation');
+		const values = (version: string) =>
+			(operations.find((p) => p.displayOptions?.show?.apiVersion?.includes(version))?.options as Array<{ value: string }>).map((o) => o.value).sort();
+		expect(values('v2')).toEqual(['getResult', 'getStatus', 'submit']);
+		expect(values('v3')).toEqual(['delete', 'getAll', 'getResult', 'getStatus', 'submit']);
+		const apiVersion = node.properties.filter((p) => p.name === 'apiVersion').map((p) => [p.displayOptions?.show?.['@version'], p.default]);
+		expect(apiVersion).toEqual([[[1], 'v2'], [[2], 'v3']]);
 	});
 });
