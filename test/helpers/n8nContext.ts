@@ -40,6 +40,8 @@ export interface RunOptions {
 	abortSignal?: AbortSignal;
 	/** 'filesystem' stores binaries in temp files with `id` and `bytes`, as n8n's filesystem mode. */
 	binaryMode?: 'memory' | 'filesystem';
+	/** the node's typeVersion (default 1); `@version` in displayOptions is matched against it */
+	typeVersion?: number;
 }
 
 export interface RunResult {
@@ -137,7 +139,7 @@ export class NodeHarness {
 			id: 'node-1',
 			name: description.defaults.name ?? description.displayName,
 			type: `n8n-nodes-ai-video.${description.name}`,
-			typeVersion: 1,
+			typeVersion: options.typeVersion ?? 1,
 			position: [0, 0],
 			parameters: options.parameters as INode['parameters'],
 			credentials: Object.fromEntries(
@@ -175,6 +177,7 @@ export class NodeHarness {
 	private isShown(property: INodeProperties): boolean {
 		const show = property.displayOptions?.show ?? {};
 		return Object.entries(show).every(([key, allowed]) => {
+			if (key === '@version') return (allowed as unknown[]).includes(this.node.typeVersion);
 			const current = key in this.options.parameters ? this.options.parameters[key] : this.visibleProperty(key)?.default;
 			return (allowed as unknown[]).includes(current);
 		});
