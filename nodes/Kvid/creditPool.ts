@@ -28,8 +28,6 @@ export async function creditPoolField(ctx: IExecuteFunctions, check: InputCheck,
 	const rawValue = overridden ? options.creditPoolValue : credentials.creditPoolValue;
 	const several = 'names more than one credit pool; kvid bills a render to exactly one product ID, product code or email';
 
-	if (Array.isArray(rawKind) && rawKind.length > 1) check.fail(kindName, `${source}${several}`);
-	const kind = check.oneOf(kindName, Array.isArray(rawKind) ? rawKind[0] : rawKind, KINDS);
 	if (Array.isArray(rawValue) && rawValue.length > 1) check.fail(valueName, `${source}${several}`);
 	const value = String((Array.isArray(rawValue) ? rawValue[0] : rawValue) ?? '').trim();
 	if (!value) {
@@ -39,6 +37,8 @@ export async function creditPoolField(ctx: IExecuteFunctions, check: InputCheck,
 			"Enter the pool's product ID, product code or email in the kvid.ai API credential (Credit Pool, Credit Pool Value), or in the item's options.",
 		);
 	}
+	if (Array.isArray(rawKind) && rawKind.length > 1) check.fail(kindName, `${source}${several}`);
+	const kind = check.oneOf(kindName, Array.isArray(rawKind) ? rawKind[0] : rawKind, KINDS);
 	if (/[\s,;]/.test(value)) check.fail(valueName, `${source}${several}; got ${JSON.stringify(value.slice(0, 60))}`);
 	if (kind === 'email' && !/^[^@]+@[^@]+\.[^@]+$/.test(value)) check.fail(valueName, `${source}must be an email address; got ${JSON.stringify(value.slice(0, 60))}`);
 	return { [CREDIT_POOL_FIELDS[kind]]: value };

@@ -836,6 +836,7 @@ describe('the fake kvid enforces the doc', () => {
 	});
 
 	it('hands the sandbox credential to the local sandbox', () => {
-		expect(server.sandboxCredentials().kvidApi).toEqual({ apiKey: KEY, baseUrl: server.baseUrl });
+		// one credential for both kvid APIs: the generation fake adds its credit pool
+		expect(server.sandboxCredentials().kvidApi).toEqual({ apiKey: KEY, baseUrl: server.baseUrl, creditPool: 'productCode', creditPoolValue: 'SANDBOX' });
 	});
 });
