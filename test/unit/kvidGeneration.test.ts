@@ -9,6 +9,7 @@ import { Kvid } from '../../nodes/Kvid/Kvid.node';
 import { estimatedFirstLookMs, toGenerationStatus } from '../../nodes/Kvid/generationJob';
 import { KvidFake, KvidGenerationFake, startFakeProviders, videoBytes, type FakeServer, type KvidIdSpelling } from '../fakes';
 import { runNode, type RunOptions } from '../helpers/n8nContext';
+import { execute, items as outputItems, thrown } from '../reliability/support';
 
 const KEY = 'kvid-sandbox-key';
 const POOL = { creditPool: 'productCode', creditPoolValue: 'SANDBOX' };
@@ -316,6 +317,41 @@ describe('kvid generation API: concurrency', () => {
 		expect(jobs.map((j) => j.body.prompt)).toEqual(['one', 'two', 'three']);
 		expect(jobs[1].createdAt).toBeGreaterThanOrEqual(jobs[0].createdAt + 1_200);
 		expect(output[0].map((o) => o.json.jobId)).toEqual(jobs.map((j) => j.id));
+	});
+});
+
+describe('kvid generation API: concurrency over minutes (time lapsed)', () => {
+	const lapsed = (parameters: IDataObject, extra: Partial<RunOptions> = {}) =>
+		execute({ node: new Kvid(), parameters, credentials: credentials(), typeVersion: 2, continueOnFail: false, ...extra });
+
+	it('without Retry-After, a submit waits a whole 5-minute render for the slot (more than the usual 8 tries, each ≥ 15 s)', async () => {
+		server.renderMs = 5 * 60_000;
+		fake.concurrentLimit = 1;
+		fake.retryAfterSeconds = null;
+		const items = ['one', 'two', 'three'].map((p) => ({ json: { p } }));
+		const outcome = await lapsed({ ...t2v, prompt: '={{ $json.p }}' }, { items });
+		const jobs = [...fake.jobs.values()];
+		expect(jobs.map((j) => j.body.prompt)).toEqual(['one', 'two', 'three']);
+		expect(outputItems(outcome).map((o) => o.json.jobId)).toEqual(jobs.map((j) => j.id));
+		expect(jobs[1].createdAt - jobs[0].createdAt).toBeGreaterThanOrEqual(5 * 60_000);
+		expect(jobs[2].createdAt - jobs[1].createdAt).toBeGreaterThanOrEqual(5 * 60_000);
+		const attempts = posts().filter((r) => (r.body as IDataObject).prompt === 'two');
+		expect(attempts.length).toBeGreaterThan(9);
+		for (let n = 1; n < attempts.length; n++) expect(attempts[n].at - attempts[n - 1].at).toBeGreaterThanOrEqual(15_000);
+	});
+
+	it('a limit that never clears fails after about 10 minutes with the concurrency hint, and no job; a Retry-After of 0 is no busy loop', async () => {
+		server.inject({ provider: 'kvidGeneration', method: 'POST', status: 429, times: Infinity, headers: { 'Retry-After': '0' }, body: { success: false, error: 'CONCURRENT_LIMIT', message: 'Too many concurrent jobs' } });
+		const outcome = await lapsed(t2v);
+		const error = thrown(outcome);
+		expect(error.message).toBe('kvid answered HTTP 429: Too many concurrent jobs');
+		expect(error.description).toMatch(/^CONCURRENT_LIMIT: /);
+		expect(outcome.tookMs).toBeGreaterThanOrEqual(10 * 60_000);
+		expect(outcome.tookMs).toBeLessThan(11 * 60_000);
+		// 9 quick tries (Retry-After 0), then one every 15 s for 10 minutes
+		expect(posts().length).toBeGreaterThan(40);
+		expect(posts().length).toBeLessThan(60);
+		expect(fake.acceptedSubmits).toBe(0);
 	});
 });
 

@@ -12,6 +12,12 @@ import { imageField } from './submit.operation';
 const onGeneration = { operation: ['submit'], apiVersion: ['generation'] };
 const onReference = { ...onGeneration, mode: ['referenceToVideo'] };
 
+/**
+ * How long a submit waits out CONCURRENT_LIMIT: renders take minutes ("2-5min"), so the next free
+ * slot may be a whole render away; a batch keeps submitting as slots free up.
+ */
+const CONCURRENCY_PATIENCE_MS = 10 * 60_000;
+
 /** The doc's reference limits: images, videos and audio clips, and all of them together. */
 export const REFERENCE_LIMITS = { imageUrls: 9, videoUrls: 3, audioUrls: 3, total: 12 } as const;
 
@@ -135,7 +141,7 @@ function jobIdOf(answer: IDataObject): string {
 export async function generationSubmit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
 	const { mode, model, body } = await generationBody(ctx, i);
 	// A CONCURRENT_LIMIT (429) is waited out and retried by callApi; nothing else is repeated.
-	const answer = await kvidGenerationRequest<IDataObject>(ctx, { generate: mode }, { body, itemIndex: i, createsJob: true });
+	const answer = await kvidGenerationRequest<IDataObject>(ctx, { generate: mode }, { body, itemIndex: i, createsJob: true, rateLimitPatienceMs: CONCURRENCY_PATIENCE_MS });
 	const jobId = jobIdOf(answer);
 	if (!jobId) {
 		throw new NodeOperationError(ctx.getNode(), `kvid accepted the submit but returned no job_id: ${JSON.stringify(answer).slice(0, 300)}`, {
