@@ -395,6 +395,10 @@ describe('kvid node versions', () => {
 		expect(Object.keys(collection('seedance', 'referenceToVideo'))).toContain('generateAudio');
 		expect(values(collection('seedance', 'referenceToVideo').duration)).toEqual(['auto', ...Array.from({ length: 12 }, (_, n) => n + 4)]);
 		expect(Object.keys(collection('wan', 'imageToVideo'))).toEqual(expect.arrayContaining(['acceleration', 'guidanceScale', 'shift', 'numFrames', 'framesPerSecond']));
+		// with a full model id by expression n8n shows a field at its first condition on it: mode filters first
+		const generationCollections = new Kvid().description.properties.filter((p) => p.name === 'options' && p.displayOptions?.show?.apiVersion?.includes('generation'));
+		expect(generationCollections).toHaveLength(9);
+		for (const p of generationCollections) expect(Object.keys(p.displayOptions!.show!)).toEqual(['operation', 'apiVersion', 'mode', 'model']);
 		const names = Object.values(collection('wan', 'referenceToVideo')).map((f) => f.displayName);
 		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
 	});

@@ -234,7 +234,8 @@ export function generationOptionsCollections(): INodeProperties[] {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				displayOptions: { show: { operation: ['submit'], apiVersion: ['generation'], model: [model], mode: [mode] } },
+				// mode before model: n8n shows a field outright at the first condition on an expression (a full model id)
+				displayOptions: { show: { operation: ['submit'], apiVersion: ['generation'], mode: [mode], model: [model] } },
 				// n8n lists a collection's options alphabetically
 				options: [...FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)), ...CREDIT_POOL_OPTIONS].sort((a, b) =>
 					a.displayName.localeCompare(b.displayName),
