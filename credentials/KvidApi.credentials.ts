@@ -21,6 +21,26 @@ export class KvidApi implements ICredentialType {
 			default: '',
 			description: 'The primary or secondary key of a subscription at kvid.ai → Settings → API Keys',
 		},
+		{
+			displayName: 'Credit Pool',
+			name: 'creditPool',
+			type: 'options',
+			options: [
+				{ name: 'Product ID', value: 'productId' },
+				{ name: 'Product Code', value: 'productCode' },
+				{ name: 'Email', value: 'email' },
+			],
+			default: 'productId',
+			description: 'How Credit Pool Value names the credit pool renders are billed to. The generation API sends exactly one of product_id, product_code or email with every render; the legacy API does not use it.',
+		},
+		{
+			displayName: 'Credit Pool Value',
+			name: 'creditPoolValue',
+			type: 'string',
+			default: '',
+			placeholder: 'pdt_XXXXXXXXXXXX',
+			description: "The pool's product ID, product code or email (as chosen above). Required by the generation API; a node option may name another pool per item.",
+		},
 		baseUrlField('https://api.kvid.ai'),
 	];
 

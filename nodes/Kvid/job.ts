@@ -4,7 +4,8 @@ import { readFailure } from '../shared/http';
 import { readJobId } from '../shared/jobs';
 import { jobOutput, toProgress, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
 import { inputCheck } from '../shared/validation';
-import { asRecord, isMode, kvidRequest, MODES, type KvidMode } from './transport';
+import { asRecord, isMode, MODES, type KvidMode } from './modes';
+import { kvidRequest } from './transport';
 
 export interface KvidJobRef extends JobRef {
 	mode: KvidMode;
@@ -106,27 +107,39 @@ function failureMessage(body: IDataObject, data: IDataObject, logs: string[]): s
  * as `status: "failed"` data and an unfinished one as its current state.
  */
 export async function getResult(ctx: IExecuteFunctions, itemIndex: number, job: KvidJobRef): Promise<JobOutput> {
-	const answer = await kvidRequest<IDataObject>(ctx, job.mode, 'result', {
-		qs: { request_id: job.jobId },
-		itemIndex,
-		jobId: job.jobId,
-	}).then(
+	const call = { qs: { request_id: job.jobId }, itemIndex, jobId: job.jobId };
+	return await resultOrState(
+		kvidRequest<IDataObject>(ctx, job.mode, 'result', call),
+		(body) => {
+			const data = asRecord(body.data) ?? {};
+			const url = typeof data.url === 'string' && data.url ? data.url : null;
+			return jobOutput(
+				'kvid',
+				{ jobId: job.jobId, status: 'completed', progress: 100, videoUrl: url, raw: body },
+				{ mode: job.mode, fileName: typeof data.name === 'string' ? data.name : null, fileSizeKb: typeof data.size === 'number' ? data.size : null },
+			);
+		},
+		async () => await getStatus(ctx, itemIndex, job),
+	);
+}
+
+/**
+ * The result answer read by `read`; where kvid refused it with a 400 (or a 2xx "success: false"),
+ * JOB_NOT_COMPLETED or JOB_FAILED, the job's current state instead. Anything else is the error itself.
+ */
+export async function resultOrState(
+	answer: Promise<IDataObject>,
+	read: (body: IDataObject) => JobOutput,
+	currentState: () => Promise<JobOutput>,
+): Promise<JobOutput> {
+	const settled = await answer.then(
 		(body) => ({ body }),
 		(error: unknown) => ({ error }),
 	);
-	if ('body' in answer) {
-		const data = asRecord(answer.body.data) ?? {};
-		const url = typeof data.url === 'string' && data.url ? data.url : null;
-		return jobOutput(
-			'kvid',
-			{ jobId: job.jobId, status: 'completed', progress: 100, videoUrl: url, raw: answer.body },
-			{ mode: job.mode, fileName: typeof data.name === 'string' ? data.name : null, fileSizeKb: typeof data.size === 'number' ? data.size : null },
-		);
-	}
-	// 400, or a 2xx "success: false": JOB_NOT_COMPLETED / JOB_FAILED. Anything else is the error itself.
-	const status = readFailure(answer.error).status;
-	if (status !== 400 && status !== 200) throw answer.error;
-	const state = await getStatus(ctx, itemIndex, job);
-	if (state.status === 'completed') throw answer.error;
+	if ('body' in settled) return read(settled.body);
+	const status = readFailure(settled.error).status;
+	if (status !== 400 && status !== 200) throw settled.error;
+	const state = await currentState();
+	if (state.status === 'completed') throw settled.error;
 	return state;
 }

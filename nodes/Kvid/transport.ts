@@ -1,19 +1,5 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import { callApi, type ApiCall, type ApiContext, type ProviderApi } from '../shared/http';
-
-/** kvid keeps text- and image-to-video jobs apart: each mode has its own generate/status/result. */
-export const MODES = ['textToVideo', 'imageToVideo'] as const;
-export type KvidMode = (typeof MODES)[number];
-
-export const MODE_PATHS: Record<KvidMode, string> = {
-	textToVideo: 'text-to-video',
-	imageToVideo: 'image-to-video',
-};
-
-export function isMode(value: unknown): value is KvidMode {
-	return typeof value === 'string' && (MODES as readonly string[]).includes(value);
-}
+import { asRecord, errorCodeOf, MODE_WORDS, type GenerationMode, type KvidMode } from './modes';
 
 /**
  * The wait before retrying a submit refused with CONCURRENT_LIMIT when kvid sends no Retry-After:
@@ -21,23 +7,6 @@ export function isMode(value: unknown): value is KvidMode {
  * doc's suggested poll interval (10–15 s) only spends attempts.
  */
 export const KVID_CONCURRENCY_WAIT_MS = 15_000;
-
-/** The value as an object, or undefined when it is none (kvid's bodies are loosely documented). */
-export const asRecord = (value: unknown): IDataObject | undefined =>
-	value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
-
-/**
- * The error code of a kvid error body. The docs name the codes (INVALID_PARAMETERS, JOB_FAILED…)
- * but not the field that carries them, so the usual spellings are all read.
- */
-export function errorCodeOf(body: unknown): string | undefined {
-	const b = asRecord(body);
-	if (!b) return undefined;
-	for (const candidate of [b.error, b.code, b.error_code, b.errorCode, asRecord(b.error)?.code]) {
-		if (typeof candidate === 'string' && /^[A-Z][A-Z0-9_]+$/.test(candidate)) return candidate;
-	}
-	return undefined;
-}
 
 export const kvidApi: ProviderApi = {
 	provider: 'kvid',
@@ -57,9 +26,9 @@ export const kvidApi: ProviderApi = {
 	},
 	hints: {
 		400: 'kvid refused the request (MISSING_PARAMETERS or INVALID_PARAMETERS): its message above names the field. The node already checks the documented ranges, so compare the prompt, the image and the options with what the chosen model accepts.',
-		402: 'INSUFFICIENT_CREDIT: the kvid account has too few credits for this video. Buy credits at https://kvid.ai/credits/purchase, or choose a lower resolution (it sets the price), then submit again.',
+		402: 'INSUFFICIENT_CREDIT: the kvid account (generation API: the credit pool named by the credential or the item) has too few credits for this video. Buy credits at https://kvid.ai/credits/purchase, or choose a lower resolution (it sets the price), then submit again.',
 		403: "kvid refused the API key: check the credential's API Key (the primary or secondary key of a subscription at https://kvid.ai/settings/api-keys) and its Base URL.",
-		404: 'JOB_NOT_FOUND: kvid does not know this job for this API key. Check the jobId, that Mode is the one the job was submitted with (text- and image-to-video jobs are looked up separately), and that the credential belongs to the account that submitted it.',
+		404: 'JOB_NOT_FOUND: kvid does not know this job for this API key. Check the jobId, the API Version the job was submitted with, and (legacy API) that Mode is the one it was submitted with (text- and image-to-video jobs are looked up separately), and that the credential belongs to the account that submitted it.',
 		429: 'CONCURRENT_LIMIT: too many of the account\'s kvid renders are running at once. The node waited and retried without submitting twice, but no slot freed up; wait for running renders to finish, or submit fewer items at a time.',
 	},
 	rateWindowMs: KVID_CONCURRENCY_WAIT_MS,
@@ -76,6 +45,22 @@ export async function kvidRequest<T = unknown>(
 	return await callApi<T>(ctx, kvidApi, {
 		...call,
 		method: endpoint === 'generate' ? 'POST' : 'GET',
-		path: `/ai/video/${MODE_PATHS[mode]}/${endpoint}`,
+		path: `/ai/video/${MODE_WORDS[mode]}/${endpoint}`,
 	});
+}
+
+/**
+ * One call to kvid's generation API: `POST /ai/generation/{mode}/generate-async`, and the status and
+ * result of any mode's job at `GET /ai/generation/{status|result}?jobId=`.
+ */
+export async function kvidGenerationRequest<T = unknown>(
+	ctx: ApiContext,
+	endpoint: { generate: GenerationMode } | { status: string } | { result: string },
+	call: Omit<ApiCall, 'method' | 'path' | 'qs'> = {},
+): Promise<T> {
+	if ('generate' in endpoint) {
+		return await callApi<T>(ctx, kvidApi, { ...call, method: 'POST', path: `/ai/generation/${MODE_WORDS[endpoint.generate]}/generate-async` });
+	}
+	const [name, jobId] = 'status' in endpoint ? ['status', endpoint.status] : ['result', endpoint.result];
+	return await callApi<T>(ctx, kvidApi, { ...call, method: 'GET', path: `/ai/generation/${name}`, qs: { jobId } });
 }

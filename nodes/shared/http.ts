@@ -67,6 +67,12 @@ export interface ApiCall {
 	afterStop?: boolean;
 	/** Paces job-creating calls: at most `max` per `windowMs` for this credential. */
 	pacing?: { max: number; windowMs: number };
+	/**
+	 * How long 429s are waited out in all, where that is longer than MAX_RATE_LIMIT_WAITS tries
+	 * (kvid: a concurrency slot frees only when a render ends). Beyond those tries each wait is at
+	 * least the provider's rate window (else 1 s), so a Retry-After of 0 is no busy loop.
+	 */
+	rateLimitPatienceMs?: number;
 }
 
 const SECRET_FIELDS = ['apiKey', 'token', 'password', 'sessionToken', 'userKey'];
@@ -174,6 +180,7 @@ export async function callApi<T = unknown>(ctx: ApiContext, api: ProviderApi, ca
 	const pacer = call.pacing && submitPacer(`${api.credentialType}:${ctx.getNode().credentials?.[api.credentialType]?.id ?? ''}`, call.pacing.max, call.pacing.windowMs);
 	let attempt = 0;
 	let rateLimitWaits = 0;
+	let rateLimitWaitedMs = 0;
 	for (;;) {
 		let thrown: unknown;
 		try {
@@ -195,9 +202,11 @@ export async function callApi<T = unknown>(ctx: ApiContext, api: ProviderApi, ca
 		if (signal?.aborted || failure.code === 'ERR_CANCELED') throw new ExecutionStopped();
 		const neverSent = failure.status === undefined && failure.code === 'ECONNREFUSED';
 		let delay: number;
-		if (failure.status === 429 && rateLimitWaits < MAX_RATE_LIMIT_WAITS) {
+		if (failure.status === 429 && (rateLimitWaits < MAX_RATE_LIMIT_WAITS || rateLimitWaitedMs < (call.rateLimitPatienceMs ?? 0))) {
 			rateLimitWaits++;
 			delay = failure.retryAfterMs ?? Math.max(api.rateWindowMs ?? 0, backoffDelay(rateLimitWaits, 2_000, 60_000));
+			if (rateLimitWaits > MAX_RATE_LIMIT_WAITS) delay = Math.max(delay, api.rateWindowMs ?? 1_000);
+			rateLimitWaitedMs += delay;
 		} else if (attempt + 1 < MAX_ATTEMPTS && (call.createsJob ? neverSent : isTransient(failure))) {
 			delay = failure.retryAfterMs ?? backoffDelay(attempt, 500, 30_000);
 			attempt++;

@@ -29,6 +29,11 @@ export interface VideoProvider {
 	pollSeconds: number;
 	/** The fields of a job's output that identify it again, where more than the jobId (kvid: mode). */
 	refOf?(output: JobOutput): JobRef;
+	/**
+	 * How long after the submit a first status check is worth making, where the provider says
+	 * (kvid's estimated_time); Wait for Completion does not look before it.
+	 */
+	firstLookMs?(submitted: JobOutput): number | undefined;
 }
 
 /** The item's `jobId` parameter, checked before any request. */
@@ -199,9 +204,15 @@ function waitOptions(ctx: IExecuteFunctions, i: number, pollSeconds: number): Wa
  * When to look again: where the provider reports progress, when the job should end at its current
  * pace, plus the time one percent takes (progress comes in whole percents, and a look that lands
  * just before the end costs another one); otherwise at intervals growing from 3 s. Never sooner
- * than 1 s nor later than the cap.
+ * than 1 s nor later than the cap — except the first look, which waits for `firstLookMs` after the
+ * submit where the provider estimates one (the cap bounds the pauses between looks, not the render).
  */
-export function nextPollDelay(job: JobOutput, elapsedMs: number, polls: number, capMs: number): number {
+export function nextPollDelay(job: JobOutput, elapsedMs: number, polls: number, capMs: number, firstLookMs = 0): number {
+	const usual = usualPollDelay(job, elapsedMs, polls, capMs);
+	return polls === 0 ? Math.max(usual, firstLookMs - elapsedMs) : usual;
+}
+
+function usualPollDelay(job: JobOutput, elapsedMs: number, polls: number, capMs: number): number {
 	const p = job.progress;
 	if (p !== null && p > 0 && p < 100 && elapsedMs > 0) {
 		return Math.min(capMs, Math.max(MIN_POLL_MS, Math.round((elapsedMs * (101 - p)) / p)));
@@ -220,6 +231,7 @@ async function follow(
 	const job = refOf(provider, f.submitted);
 	const deadline = f.startedAt + f.options.timeoutMs;
 	let last = f.submitted;
+	const firstLookMs = provider.firstLookMs?.(f.submitted) ?? 0;
 	for (let polls = 0; ; polls++) {
 		const now = Date.now();
 		if (now >= deadline) {
@@ -227,7 +239,7 @@ async function follow(
 				`Job ${last.jobId} did not finish within ${Math.round(f.options.timeoutMs / 1000)} s (last status: ${last.status}${last.progress === null ? '' : `, ${last.progress}%`})`,
 				'The job is still running at the provider: check it later with Get Status / Get Result and this jobId, or raise the timeout.');
 		}
-		await pause(Math.min(nextPollDelay(last, now - f.startedAt, polls, f.options.pollIntervalMs), deadline - now), signal);
+		await pause(Math.min(nextPollDelay(last, now - f.startedAt, polls, f.options.pollIntervalMs, firstLookMs), deadline - now), signal);
 		last = await statusChecks.run(async () => await provider.getStatus(ctx, f.itemIndex, job));
 		if (last.status === 'completed') {
 			return await fetchResult(ctx, provider, f.itemIndex, job, f.options, downloads, last);

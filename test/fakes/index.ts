@@ -6,6 +6,7 @@ import { AiStudiosFake } from './aiStudios';
 import { CdnVideoFake } from './cdnVideo';
 import { HiDreamFake } from './hiDream';
 import { KvidFake } from './kvid';
+import { KvidGenerationFake } from './kvidGeneration';
 import { FakeServer, type FakeProvider, type FakeServerOptions } from './server';
 
 export * from './server';
@@ -14,9 +15,10 @@ export * from './hiDream';
 export * from './aiStudios';
 export * from './aiStudiosV3';
 export * from './kvid';
+export * from './kvidGeneration';
 
 /** one factory per fake provider (a fresh instance for each server) */
-export const providers: Array<() => FakeProvider> = [() => new CdnVideoFake(), () => new AiStudiosFake(), () => new HiDreamFake(), () => new KvidFake()];
+export const providers: Array<() => FakeProvider> = [() => new CdnVideoFake(), () => new AiStudiosFake(), () => new HiDreamFake(), () => new KvidFake(), () => new KvidGenerationFake()];
 
 export interface StartFakeProvidersOptions extends FakeServerOptions {
 	/** API server port; default 0 = random */

@@ -5,10 +5,10 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { ProviderName } from '../../nodes/shared/jobContract';
+import type { AdapterName } from './nodes';
 
 export interface BadInput {
-	provider: ProviderName;
+	provider: AdapterName;
 	/** the adapter (its column) where a node has two, e.g. `aiStudios v3`; default: the provider's first */
 	node?: string;
 	/** what is wrong, for the table */
@@ -99,4 +99,13 @@ export const BAD_INPUTS: BadInput[] = [
 	{ provider: 'kvid', what: 'getStatus mode "text-to-video" (the path, not the value)', parameter: 'mode', params: { operation: 'getStatus', jobId: 'req_1', mode: 'text-to-video' } },
 	{ provider: 'kvid', what: 'getResult jobId "req_1/../status"', parameter: 'jobId', params: { operation: 'getResult', jobId: 'req_1/../status', mode: 'textToVideo' } },
 	{ provider: 'kvid', what: 'getStatus jobId of emoji and a space', parameter: 'jobId', params: { operation: 'getStatus', jobId: '🎬 1', mode: 'textToVideo' } },
+	// kvid, generation API (the unit tests hold the model × mode × option refusals)
+	{ provider: 'kvidGeneration', what: 'model "veo 3.1" (a space)', parameter: 'model', params: { model: 'veo 3.1' } },
+	{ provider: 'kvidGeneration', what: 'veo3.1 duration 4.5', parameter: 'options.duration', params: { options: { duration: 4.5 } } },
+	{ provider: 'kvidGeneration', what: 'mode "ref2vid" (kvid\'s function, not the value)', parameter: 'mode', params: { mode: 'ref2vid' } },
+	{ provider: 'kvidGeneration', what: 'reference video URL "ftp://…"', parameter: 'videoUrls', params: { mode: 'referenceToVideo', imageUrls: 'https://img.example/a.png', videoUrls: 'ftp://cdn.example/a.mp4' } },
+	{ provider: 'kvidGeneration', what: 'credit pool value of two emails (per item)', parameter: 'options.creditPoolValue', params: { options: { creditPool: 'email', creditPoolValue: 'a@x.example;b@x.example' } } },
+	{ provider: 'kvidGeneration', what: 'credit pool "product_id" (kvid\'s field, not the value)', parameter: 'options.creditPool', params: { options: { creditPool: 'product_id', creditPoolValue: 'pdt_1' } } },
+	{ provider: 'kvidGeneration', what: 'getStatus jobId "job_1?x=1"', parameter: 'jobId', params: { operation: 'getStatus', apiVersion: 'generation', jobId: 'job_1?x=1' } },
+	{ provider: 'kvidGeneration', what: 'apiVersion "v2"', parameter: 'apiVersion', params: { apiVersion: 'v2' } },
 ];

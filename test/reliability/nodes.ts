@@ -14,7 +14,7 @@ import { CdnVideo } from '../../nodes/CdnVideo/CdnVideo.node';
 import { HiDream } from '../../nodes/HiDream/HiDream.node';
 import { Kvid } from '../../nodes/Kvid/Kvid.node';
 import type { ProviderName } from '../../nodes/shared/jobContract';
-import { AiStudiosFake, CdnVideoFake, HiDreamFake, KvidFake, videoBytes, type FakeServer } from '../fakes';
+import { AiStudiosFake, CdnVideoFake, HiDreamFake, KvidFake, KvidGenerationFake, videoBytes, type FakeServer } from '../fakes';
 import type { CredentialEntry } from '../helpers/n8nContext';
 
 export type OperationKind =
@@ -43,8 +43,11 @@ export interface Operation {
 	verify(server: FakeServer, items: INodeExecutionData[], job?: IDataObject): void;
 }
 
+/** A node, or (kvid) one API of a node: the fake provider's name, and the table's column. */
+export type AdapterName = ProviderName | 'kvidGeneration';
+
 export interface Adapter {
-	provider: ProviderName;
+	provider: AdapterName;
 	/** the adapter's name in test titles and tables where one node speaks two APIs (AI Studios v2 / v3); default `provider` */
 	column?: string;
 	displayName: string;
@@ -324,7 +327,25 @@ export const kvid: Adapter = withOperations({
 	refusalBody: (message) => ({ success: false, error: 'INVALID_PARAMETERS', message }),
 });
 
-export const ADAPTERS: Adapter[] = [aiStudios, aiStudiosV3, cdnVideo, hiDream, kvid];
+/** kvid's generation API (/ai/generation/…), chosen explicitly so the same table runs it. */
+export const kvidGeneration: Adapter = withOperations({
+	provider: 'kvidGeneration',
+	displayName: 'kvid',
+	node: () => new Kvid(),
+	credentialType: new KvidApi(),
+	credentials: (server) => [
+		{ type: new KvidApi(), data: { apiKey: server.provider(KvidGenerationFake).apiKey, creditPool: 'productCode', creditPoolValue: 'SANDBOX', baseUrl: server.baseUrl } },
+	],
+	submitParams: { operation: 'submit', apiVersion: 'generation', mode: 'textToVideo', model: 'veo3.1', prompt: 'A beautiful sunset over the ocean' },
+	jobParams: (job) => ({ apiVersion: 'generation', jobId: job.jobId }),
+	paths: { submit: /\/generate-async$/, status: /^\/ai\/generation\/status$/, result: /^\/ai\/generation\/result$/ },
+	rateLimitWaitMs: 15_000,
+	acceptedSubmits: (server) => server.provider(KvidGenerationFake).acceptedSubmits,
+	lastJobId: (server) => server.provider(KvidGenerationFake).lastJob?.id,
+	refusalBody: (message) => ({ success: false, error: 'INVALID_PARAMETERS', message }),
+});
+
+export const ADAPTERS: Adapter[] = [aiStudios, aiStudiosV3, cdnVideo, hiDream, kvid, kvidGeneration];
 
 /** The adapter's name in titles and tables. */
 export const columnOf = (adapter: Adapter) => adapter.column ?? adapter.provider;
@@ -334,4 +355,5 @@ export function relaxLimits(server: FakeServer): void {
 	server.provider(HiDreamFake).stylizationsPerWindow = 1000;
 	server.provider(CdnVideoFake).generatePerMinute = 1000;
 	server.provider(KvidFake).concurrentLimit = 1000;
+	server.provider(KvidGenerationFake).concurrentLimit = 1000;
 }

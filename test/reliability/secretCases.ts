@@ -3,7 +3,7 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { AiStudiosFake, CdnVideoFake, HiDreamFake, KvidFake, type FakeServer } from '../fakes';
+import { AiStudiosFake, CdnVideoFake, HiDreamFake, KvidFake, KvidGenerationFake, type FakeServer } from '../fakes';
 import { ADAPTERS, type Adapter } from './nodes';
 
 const adapter = (column: string) => ADAPTERS.find((a) => (a.column ?? a.provider) === column)!;
@@ -104,6 +104,15 @@ export const MODES: Mode[] = [
 		arrange: (s) => {
 			s.provider(KvidFake).apiKey = S.kvidKey;
 			return { apiKey: S.kvidKey, baseUrl: s.baseUrl };
+		},
+		refused: (d) => ({ ...d, apiKey: S.wrong }),
+	},
+	{
+		id: 'kvidApi (API key, generation API)',
+		adapter: adapter('kvidGeneration'),
+		arrange: (s) => {
+			s.provider(KvidGenerationFake).apiKey = S.kvidKey;
+			return { apiKey: S.kvidKey, creditPool: 'productCode', creditPoolValue: 'SANDBOX', baseUrl: s.baseUrl };
 		},
 		refused: (d) => ({ ...d, apiKey: S.wrong }),
 	},

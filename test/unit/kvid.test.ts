@@ -180,7 +180,9 @@ describe('kvid submit: both modes × both models', () => {
 describe('kvid editor: each model and mode shows only its own options, with the doc defaults', () => {
 	const properties = new Kvid().description.properties;
 	const collectionFor = (model: string, mode: string) => {
-		const shown = properties.filter((p) => p.name === 'options' && p.displayOptions?.show?.model?.includes(model) && p.displayOptions.show.mode?.includes(mode));
+		const shown = properties.filter(
+			(p) => p.name === 'options' && p.displayOptions?.show?.apiVersion?.includes('legacy') && p.displayOptions.show.model?.includes(model) && p.displayOptions.show.mode?.includes(mode),
+		);
 		expect(shown).toHaveLength(1);
 		expect(shown[0].displayOptions?.show?.operation).toEqual(['submit']);
 		return Object.fromEntries((shown[0].options as INodeProperties[]).map((o) => [o.name, o]));
@@ -189,7 +191,10 @@ describe('kvid editor: each model and mode shows only its own options, with the 
 	const values = (field: INodeProperties) => (field.options as Array<{ value: string }>).map((o) => o.value);
 
 	it('has one "options" collection per model and mode, all saved under the same name', () => {
-		expect(properties.filter((p) => p.name === 'options')).toHaveLength(4);
+		const legacy = properties.filter((p) => p.name === 'options' && p.displayOptions?.show?.apiVersion?.includes('legacy'));
+		expect(legacy).toHaveLength(4);
+		// and one per model and mode of the generation API (3 × 3)
+		expect(properties.filter((p) => p.name === 'options')).toHaveLength(13);
 	});
 
 	it('wan, text to video', () => {
@@ -573,7 +578,7 @@ describe('kvid provider errors say what happened and what to do', () => {
 		const error = await failure(run({ operation: 'getStatus', jobId: 'req_unknown', mode: 'textToVideo' }));
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('kvid answered HTTP 404 (job req_unknown): No job with request_id req_unknown');
-		expect(error.description).toMatch(/^JOB_NOT_FOUND: .*Mode is the one the job was submitted with/);
+		expect(error.description).toMatch(/^JOB_NOT_FOUND: .*API Version the job was submitted with.*Mode is the one it was submitted with/);
 		expect(error.context?.jobId).toBe('req_unknown');
 	});
 
@@ -730,6 +735,8 @@ describe('kvid credential', () => {
 		expect(posts()[0].headers['api-key']).toBe(KEY);
 		expect(credentialType.properties.map((p) => [p.name, p.default])).toEqual([
 			['apiKey', ''],
+			['creditPool', 'productId'],
+			['creditPoolValue', ''],
 			['baseUrl', 'https://api.kvid.ai'],
 		]);
 	});
@@ -829,6 +836,7 @@ describe('the fake kvid enforces the doc', () => {
 	});
 
 	it('hands the sandbox credential to the local sandbox', () => {
-		expect(server.sandboxCredentials().kvidApi).toEqual({ apiKey: KEY, baseUrl: server.baseUrl });
+		// one credential for both kvid APIs: the generation fake adds its credit pool
+		expect(server.sandboxCredentials().kvidApi).toEqual({ apiKey: KEY, baseUrl: server.baseUrl, creditPool: 'productCode', creditPoolValue: 'SANDBOX' });
 	});
 });

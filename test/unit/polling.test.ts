@@ -44,6 +44,18 @@ describe('nextPollDelay', () => {
 		expect(nextPollDelay(job(50), 0, 0, CAP)).toBe(3_000);
 	});
 
+	test("the provider's estimate delays the first look only: never before it, then the usual growth", () => {
+		// kvid's "2-5min": the first look 2 min after the submit, past the 15 s cap between looks
+		expect(nextPollDelay(job(null), 0, 0, 15_000, 120_000)).toBe(120_000);
+		expect(nextPollDelay(job(null), 20_000, 0, 15_000, 120_000)).toBe(100_000);
+		// an estimate already past, or sooner than the usual first pause, changes nothing
+		expect(nextPollDelay(job(null), 130_000, 0, 15_000, 120_000)).toBe(3_000);
+		expect(nextPollDelay(job(null), 0, 0, 15_000, 1_000)).toBe(3_000);
+		// after the first look the pauses grow as without an estimate
+		expect([1, 2, 3, 4].map((polls) => nextPollDelay(job(null), 120_000, polls, 15_000, 120_000))).toEqual([4_800, 7_680, 12_288, 15_000]);
+		expect(nextPollDelay(job(null), 0, 0, 15_000)).toBe(3_000);
+	});
+
 	test('a cap below the first pause is the pause: a 1 s cap checks every second', () => {
 		for (const polls of [0, 1, 5]) expect(nextPollDelay(job(null), 1_000, polls, 1_000)).toBe(1_000);
 		expect(nextPollDelay(job(20), 1_000, 0, 1_000)).toBe(1_000);

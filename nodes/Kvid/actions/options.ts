@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { InputCheck } from '../../shared/validation';
-import { MODES, type KvidMode } from '../transport';
+import { MODES, type KvidMode } from '../modes';
 
 /** `wan` is the doc's v1 model, `seedance` its v2 (bytedance/seedance/v1/lite). */
 export const MODELS = ['wan', 'seedance'] as const;
@@ -27,7 +27,7 @@ export function defaultAspectRatio(model: KvidModel, mode: KvidMode): string {
 }
 
 /** One entry of the `options` collection: where it applies, how it looks, what kvid receives. */
-interface OptionField {
+export interface OptionField {
 	name: string;
 	/** kvid's body field */
 	field: string;
@@ -38,18 +38,18 @@ interface OptionField {
 }
 
 const BOTH_MODES = MODES;
-const path = (name: string) => `options.${name}`;
+export const path = (name: string) => `options.${name}`;
 
-function whole(check: InputCheck, name: string, value: unknown, range: { min?: number; max?: number } = {}): number {
+export function whole(check: InputCheck, name: string, value: unknown, range: { min?: number; max?: number } = {}): number {
 	return check.number(path(name), value, { ...range, integer: true });
 }
 
-function bool(check: InputCheck, name: string, value: unknown): boolean {
+export function bool(check: InputCheck, name: string, value: unknown): boolean {
 	if (typeof value === 'boolean') return value;
 	return check.fail(path(name), `must be true or false; got ${JSON.stringify(value)}`);
 }
 
-const choices = (values: readonly string[]) => values.map((value) => ({ name: value, value }));
+export const choices = (values: readonly string[]) => values.map((value) => ({ name: value, value }));
 
 const OPTION_FIELDS: OptionField[] = [
 	{
@@ -233,6 +233,9 @@ const OPTION_FIELDS: OptionField[] = [
 	},
 ];
 
+/** The legacy entry named `name`, for the generation table to reuse where wan takes the same field. */
+export const legacyOption = (name: string): OptionField => OPTION_FIELDS.find((f) => f.name === name)!;
+
 const applies = (f: OptionField, model: KvidModel, mode: KvidMode) => f.models.includes(model) && f.modes.includes(mode);
 
 /**
@@ -249,7 +252,7 @@ export function optionsCollections(): INodeProperties[] {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				displayOptions: { show: { operation: ['submit'], model: [model], mode: [mode] } },
+				displayOptions: { show: { operation: ['submit'], apiVersion: ['legacy'], model: [model], mode: [mode] } },
 				options: OPTION_FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)),
 			}),
 		),

@@ -4,7 +4,8 @@ import { readBinaryInput } from '../../shared/binaryInput';
 import { waitFields } from '../../shared/descriptions';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck, type InputCheck } from '../../shared/validation';
-import { kvidRequest, MODE_PATHS, MODES, type KvidMode } from '../transport';
+import { MODE_WORDS, MODES, type KvidMode } from '../modes';
+import { kvidRequest } from '../transport';
 import { MODELS, optionFields, optionsCollections, type KvidModel } from './options';
 
 /** The node's own cap on an image sent inline: kvid states none, and the JSON body grows by a third. */
@@ -12,12 +13,15 @@ export const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
 const IMAGE_SOURCES = ['url', 'binary'] as const;
 
 const onSubmit = { operation: ['submit'] };
+const onLegacy = { ...onSubmit, apiVersion: ['legacy'] };
+/** Prompt and image fields serve both APIs. */
 const onImage = { ...onSubmit, mode: ['imageToVideo'] };
 
 /** Longest pause between two status checks while waiting for completion. */
 export const POLL_SECONDS = 15;
 
-export const description: INodeProperties[] = [
+/** The legacy API's mode and model. */
+export const legacyModeFields: INodeProperties[] = [
 	{
 		displayName: 'Mode',
 		name: 'mode',
@@ -27,7 +31,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Image to Video', value: 'imageToVideo', description: 'Animate an image, guided by a prompt' },
 		],
 		default: 'textToVideo',
-		displayOptions: { show: onSubmit },
+		displayOptions: { show: onLegacy },
 	},
 	{
 		displayName: 'Model',
@@ -39,8 +43,12 @@ export const description: INodeProperties[] = [
 		],
 		default: 'wan',
 		description: 'Which kvid model renders the video; the options below change with it',
-		displayOptions: { show: onSubmit },
+		displayOptions: { show: onLegacy },
 	},
+];
+
+/** Prompt and image: the same fields for both APIs. */
+export const inputFields: INodeProperties[] = [
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -70,7 +78,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'https://example.com/first-frame.jpg',
-		description: 'Public http(s) URL of the image to animate',
+		description: 'Public URL of the image to animate (the generation API takes https only)',
 		displayOptions: { show: { ...onImage, imageSource: ['url'] } },
 	},
 	{
@@ -82,9 +90,10 @@ export const description: INodeProperties[] = [
 		hint: 'The name of the input binary field holding the image (at most 10 MB)',
 		displayOptions: { show: { ...onImage, imageSource: ['binary'] } },
 	},
-	...optionsCollections(),
-	...waitFields(POLL_SECONDS),
 ];
+
+export const legacyOptionsFields = optionsCollections();
+export const submitWaitFields = waitFields(POLL_SECONDS);
 
 /** What kvid's generate endpoint receives for item `i`, after every check. */
 export async function generateRequest(
@@ -96,7 +105,7 @@ export async function generateRequest(
 	const mode = check.oneOf('mode', param('mode', 'textToVideo'), MODES);
 	const model = check.oneOf('model', param('model', 'wan'), MODELS);
 	const body: IDataObject = { prompt: check.text('prompt', param('prompt', '')) };
-	if (model === 'seedance') body.model = `bytedance/seedance/v1/lite/${MODE_PATHS[mode]}`;
+	if (model === 'seedance') body.model = `bytedance/seedance/v1/lite/${MODE_WORDS[mode]}`;
 
 	const options = param('options', {});
 	if (options === null || typeof options !== 'object' || Array.isArray(options)) check.fail('options', 'must be a collection of options');
@@ -105,10 +114,14 @@ export async function generateRequest(
 	return { mode, model, body };
 }
 
-/** `image_url`, or the incoming image as base64 `image_file` — an image, at most IMAGE_MAX_BYTES. */
-async function imageField(ctx: IExecuteFunctions, i: number, check: InputCheck): Promise<IDataObject> {
+/** `image_url` (https only where `httpsOnly`), or the incoming image as base64 `image_file` — an image, at most IMAGE_MAX_BYTES. */
+export async function imageField(ctx: IExecuteFunctions, i: number, check: InputCheck, { httpsOnly = false } = {}): Promise<IDataObject> {
 	const source = check.oneOf('imageSource', ctx.getNodeParameter('imageSource', i, 'url'), IMAGE_SOURCES);
-	if (source === 'url') return { image_url: check.url('imageUrl', ctx.getNodeParameter('imageUrl', i, '')) };
+	if (source === 'url') {
+		const url = check.url('imageUrl', ctx.getNodeParameter('imageUrl', i, ''));
+		if (httpsOnly && !/^https:/i.test(url)) check.fail('imageUrl', `must be an https URL for kvid's generation API; got ${JSON.stringify(url.slice(0, 60))}`);
+		return { image_url: url };
+	}
 
 	const buffer = await readBinaryInput(ctx, i, check, { kind: 'image', maxBytes: IMAGE_MAX_BYTES, sourceLabel: 'Image Source' });
 	return { image_file: buffer.toString('base64') };
