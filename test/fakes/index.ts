@@ -6,6 +6,7 @@ import { AiStudiosFake } from './aiStudios';
 import { CdnVideoFake } from './cdnVideo';
 import { HiDreamFake } from './hiDream';
 import { KvidFake } from './kvid';
+import { OpenAiFake } from './openAi';
 import { FakeServer, type FakeProvider, type FakeServerOptions } from './server';
 
 export * from './server';
@@ -13,9 +14,10 @@ export * from './cdnVideo';
 export * from './hiDream';
 export * from './aiStudios';
 export * from './kvid';
+export * from './openAi';
 
 /** one factory per fake provider (a fresh instance for each server) */
-export const providers: Array<() => FakeProvider> = [() => new CdnVideoFake(), () => new AiStudiosFake(), () => new HiDreamFake(), () => new KvidFake()];
+export const providers: Array<() => FakeProvider> = [() => new CdnVideoFake(), () => new AiStudiosFake(), () => new HiDreamFake(), () => new KvidFake(), () => new OpenAiFake()];
 
 export interface StartFakeProvidersOptions extends FakeServerOptions {
 	/** API server port; default 0 = random */
