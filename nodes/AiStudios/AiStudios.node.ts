@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { jobNodeOutputs } from '../shared/descriptions';
+import { jobNodeOutputs, operationSubtitle } from '../shared/descriptions';
 import { properties, route } from './actions/router';
 
 export class AiStudios implements INodeType {
@@ -16,7 +16,7 @@ export class AiStudios implements INodeType {
 		icon: { light: 'file:../../icons/aistudios.svg', dark: 'file:../../icons/aistudios.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: operationSubtitle(properties),
 		description: 'Render chroma-key videos of DeepBrain AI Studios models and follow them to the finished file',
 		defaults: { name: 'AI Studios' },
 		usableAsTool: true,

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { jobNodeOutputs } from '../shared/descriptions';
+import { jobNodeOutputs, operationSubtitle } from '../shared/descriptions';
 import { properties, route } from './actions/router';
 import * as loadOptions from './methods/loadOptions';
 
@@ -17,7 +17,7 @@ export class CdnVideo implements INodeType {
 		icon: { light: 'file:../../icons/cdnvideo.svg', dark: 'file:../../icons/cdnvideo.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: operationSubtitle(properties),
 		description: 'Render talking-presenter videos with CDNvideo and follow them to the finished file',
 		defaults: { name: 'CDNvideo Virtual Presenter' },
 		usableAsTool: true,

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { jobNodeOutputs } from '../shared/descriptions';
+import { jobNodeOutputs, operationSubtitle } from '../shared/descriptions';
 import { properties, route } from './actions/router';
 
 export class HiDream implements INodeType {
@@ -16,7 +16,7 @@ export class HiDream implements INodeType {
 		icon: { light: 'file:../../icons/hidream.svg', dark: 'file:../../icons/hidream.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: operationSubtitle(properties),
 		description: 'Restyle videos with HiDream video stylization and follow them to the finished file',
 		defaults: { name: 'HiDream' },
 		usableAsTool: true,

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { jobNodeOutputs } from '../shared/descriptions';
+import { jobNodeOutputs, operationSubtitle, optionName } from '../shared/descriptions';
 import { properties, route } from './actions/router';
 
 export class Kvid implements INodeType {
@@ -16,7 +16,7 @@ export class Kvid implements INodeType {
 		icon: { light: 'file:../../icons/kvid.svg', dark: 'file:../../icons/kvid.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "submit" ? "submit: " + $parameter["mode"] + " (" + $parameter["model"] + ")" : $parameter["operation"] }}',
+		subtitle: operationSubtitle(properties, `${optionName(properties, 'mode')} + ", " + ${optionName(properties, 'model')}`),
 		description: 'Render videos from text or an image with kvid.ai (Wan, Seedance) and follow them to the finished file',
 		defaults: { name: 'kvid.ai' },
 		usableAsTool: true,

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'puppeteer-core';
 
 import { CdnVideoFake, defaultCdnConfigurations, startFakeProviders, type CdnConfigurations, type FakeServer } from '../fakes';
 import {
+	canvasNode,
 	chooseOption,
 	closeNode,
 	dropdownOptions,
@@ -208,6 +209,11 @@ test('CDNvideo Submit: Actor, Version, Style, Shot, Voice (following the version
 test("the CDNvideo example runs from the editor's Execute button, and Get Result's Binary tab shows video/mp4", async () => {
 	const wf = example('cdnvideo-polling-loop.json');
 	await openWorkflow(page, n8n, workflowIds['cdnvideo-polling-loop.json'], drawnNodes(wf).length);
+	// each node's subtitle is its operation as the menu writes it ("Get Status", not "getStatus")
+	for (const name of ['Submit', 'Get Status', 'Get Result']) {
+		const lines = await (await canvasNode(page, name)).evaluate((e) => (e as HTMLElement).innerText.split('\n').map((l) => l.trim()));
+		expect(lines.filter((l) => l === name)).toHaveLength(2);
+	}
 	const [run] = await Promise.all([
 		page.waitForResponse((r) => /\/rest\/workflows\/[^/]+\/run$/.test(r.url()) && r.request().method() === 'POST'),
 		page.click(testId('execute-workflow-button')),
