@@ -17,7 +17,8 @@ export class AiStudios implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: operationSubtitle(properties),
-		description: 'Render chroma-key videos of DeepBrain AI Studios models and follow them to the finished file',
+		description:
+			'Make chroma-key videos of a DeepBrain AI Studios presenter speaking your text. Submit returns a job ID at once (a render takes minutes); Get Status and Get Result follow it to the video.',
 		defaults: { name: 'AI Studios' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -18,7 +18,8 @@ export class CdnVideo implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: operationSubtitle(properties),
-		description: 'Render talking-presenter videos with CDNvideo and follow them to the finished file',
+		description:
+			'Make talking-presenter videos with CDNvideo: a virtual presenter speaks your script. Submit returns a job ID at once (a render takes minutes); Get Status and Get Result follow it to the video.',
 		defaults: { name: 'CDNvideo Virtual Presenter' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

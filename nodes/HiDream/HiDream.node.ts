@@ -17,7 +17,8 @@ export class HiDream implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: operationSubtitle(properties),
-		description: 'Restyle videos with HiDream video stylization and follow them to the finished file',
+		description:
+			'Restyle a video with HiDream (anime, watercolor, cyberpunk and more, or a style you describe). Submit returns a job ID at once (a render takes minutes); Get Status and Get Result follow it to the video.',
 		defaults: { name: 'HiDream' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -17,7 +17,8 @@ export class Kvid implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: operationSubtitle(properties, `${optionName(properties, 'mode')} + ", " + ${optionName(properties, 'model')}`),
-		description: 'Render videos from text or an image with kvid.ai (Wan, Seedance) and follow them to the finished file',
+		description:
+			'Make short videos from a text prompt or an image with kvid.ai (Wan, Seedance). Submit returns a job ID at once (a render takes minutes); Get Status and Get Result follow it to the video.',
 		defaults: { name: 'kvid.ai' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -91,7 +91,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'https://example.com/clip.mp4',
-		description: 'Public http(s) link to the video to stylize',
+		description: 'Public http(s) link to the video to stylize; HiDream downloads it from there',
 		displayOptions: { show: { operation: ['submit'], videoSource: ['url'] } },
 	},
 	{

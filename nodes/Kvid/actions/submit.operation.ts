@@ -58,7 +58,7 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'URL', value: 'url', description: 'A public URL that kvid downloads the image from' },
-			{ name: 'Binary File', value: 'binary', description: 'An image of the incoming item, sent inline' },
+			{ name: 'Binary File', value: 'binary', description: 'An image (image/*, at most 10 MB) of the incoming item, sent inline' },
 		],
 		default: 'url',
 		displayOptions: { show: onImage },
