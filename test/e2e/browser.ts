@@ -115,10 +115,9 @@ export function optionsLoaded(page: Page, parameter: string): Promise<unknown> {
 	});
 }
 
-/** Opens the dropdown of an options parameter and returns the names it lists (then closes it). */
-export async function dropdownOptions(page: Page, parameter: string): Promise<string[]> {
-	const input = `${testId(`parameter-input-${parameter}`)} input`;
-	await page.click(input);
+/** Opens the dropdown of an options parameter; resolves with the names it lists once they are shown. */
+export async function openDropdown(page: Page, parameter: string): Promise<string[]> {
+	await page.click(`${testId(`parameter-input-${parameter}`)} input`);
 	const names = await page.waitForFunction(
 		() => {
 			const items = [...document.querySelectorAll<HTMLElement>('[data-test-id="parameter-input-item"]')].filter((e) => e.offsetParent !== null);
@@ -127,7 +126,12 @@ export async function dropdownOptions(page: Page, parameter: string): Promise<st
 		},
 		{ polling: 100 },
 	);
-	const list = (await names.jsonValue()) as string[];
+	return (await names.jsonValue()) as string[];
+}
+
+/** Opens the dropdown of an options parameter and returns the names it lists (then closes it). */
+export async function dropdownOptions(page: Page, parameter: string): Promise<string[]> {
+	const list = await openDropdown(page, parameter);
 	await page.keyboard.press('Escape');
 	await page.waitForFunction(() => ![...document.querySelectorAll<HTMLElement>('[data-test-id="parameter-input-item"]')].some((e) => e.offsetParent !== null));
 	return list;
