@@ -239,3 +239,23 @@ test("the CDNvideo example runs from the editor's Execute button, and Get Result
 	expect(text).toContain(`${jobId}.mp4`);
 	await closeNode(page);
 });
+
+test("the agent example from the editor's chat: the sandbox's model has the CDNvideo tool start a render, and the reply names the job", async () => {
+	const file = 'agent-presenter-video.json';
+	await openWorkflow(page, n8n, workflowIds[file], drawnNodes(example(file)).length);
+	await page.click(testId('workflow-chat-button'));
+	const input = await page.waitForSelector(`${testId('chat-input')} textarea, textarea${testId('chat-input')}`, { visible: true });
+	const message = 'Please make a short welcome video for new customers of our bakery';
+	await input!.type(message);
+	await page.keyboard.press('Enter');
+
+	const reply = await page.waitForFunction(
+		() => [...document.querySelectorAll('[data-test-id="canvas-chat"] .chat-message-from-bot, [data-test-id="canvas-chat"] [class*="chat-message-from-bot"]')].map((e) => (e as HTMLElement).innerText).find((t) => t.includes('jobId')),
+		{ polling: 200, timeout: 120_000 },
+	);
+	const submits = fakes.requestsTo('cdnVideo', 'POST', /\/generate$/);
+	expect(submits).toHaveLength(1);
+	// the sandbox model fills the tool's $fromAI fields from the message, within the stated limits
+	expect(submits[0].body).toMatchObject({ script: message, video_name: message.slice(0, 35) });
+	expect(await reply.jsonValue()).toContain(fakes.provider(CdnVideoFake).lastJobId!);
+});

@@ -8,8 +8,9 @@
  * - the last message is a tool result (role `tool`): a final answer that quotes that result, so the
  *   agent's reply carries what the tool returned (the jobId, or the tool's error);
  * - otherwise, when tools are offered: a call to a tool. Tests queue the exact call
- *   (`queueToolCall`); with none queued (the sandbox) it calls the first tool offered, with every
- *   string argument of its schema set to the user's message;
+ *   (`queueToolCall`); with none queued (the sandbox) it calls the tool with the most string
+ *   arguments (the first of those), each set to the user's message, cut to the "at most N
+ *   characters" its description states, as a model reading the tool's schema would;
  * - otherwise: a final answer that quotes the user's message.
  * Every request is recorded by the fake server (provider `openAi`), so tests read exactly which
  * tools and messages the agent sent.
@@ -31,7 +32,7 @@ interface ChatMessage {
 
 interface ToolSpec {
 	type?: string;
-	function?: { name?: string; description?: string; parameters?: { properties?: Record<string, { type?: string }> } };
+	function?: { name?: string; description?: string; parameters?: { properties?: Record<string, { type?: string; description?: string }> } };
 }
 
 export interface QueuedToolCall {
@@ -109,14 +110,17 @@ export class OpenAiFake implements FakeProvider {
 		const userText = messageText([...messages].reverse().find((m) => m.role === 'user')?.content);
 		const offered = tools.map((t) => t.function).filter((f): f is NonNullable<ToolSpec['function']> => Boolean(f?.name));
 		if (!offered.length) return { role: 'assistant', content: `You said: ${userText}` };
+		const stringArgs = (f: (typeof offered)[number]) => Object.entries(f.parameters?.properties ?? {}).filter(([, schema]) => schema.type === 'string');
 		const queued = this.queued.shift();
-		const tool = offered.find((f) => f.name === (queued?.name ?? offered[0].name)) ?? offered[0];
+		const widest = offered.reduce((best, f) => (stringArgs(f).length > stringArgs(best).length ? f : best));
+		const tool = queued?.name ? (offered.find((f) => f.name === queued.name) ?? widest) : widest;
 		const args =
 			queued?.arguments ??
 			Object.fromEntries(
-				Object.entries(tool.parameters?.properties ?? {})
-					.filter(([, schema]) => schema.type === 'string')
-					.map(([key]) => [key, userText]),
+				stringArgs(tool).map(([key, schema]) => {
+					const limit = /at most (\d+) characters/.exec(schema.description ?? '');
+					return [key, limit ? userText.slice(0, Number(limit[1])) : userText];
+				}),
 			);
 		return {
 			role: 'assistant',
