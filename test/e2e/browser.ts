@@ -179,3 +179,21 @@ export function trackOptionLoads(page: Page): { idle(quietMs?: number): Promise<
 		},
 	};
 }
+
+/**
+ * The node panel's entries with these names, once all are listed and their icons have finished
+ * loading: the icon's address and whether it was drawn (an icon that fails to load has no width).
+ */
+export async function nodeCreatorItems(page: Page, names: string[]): Promise<Array<{ name: string; icon: string; drawn: boolean }>> {
+	const items = await page.waitForFunction(
+		(wanted: string[]) => {
+			const found = [...document.querySelectorAll('[data-test-id="node-creator-item-name"]')].filter((e) => wanted.includes(e.textContent!.trim()));
+			const icons = found.map((e) => e.closest('[data-test-id="item-iterator-item"]')?.querySelector('img'));
+			if (found.length < wanted.length || icons.some((img) => img && !img.complete)) return undefined;
+			return found.map((e, i) => ({ name: e.textContent!.trim(), icon: icons[i]?.getAttribute('src') ?? '', drawn: Boolean(icons[i] && icons[i]!.naturalWidth > 0) }));
+		},
+		{ polling: 100 },
+		names,
+	);
+	return (await items.jsonValue()) as Array<{ name: string; icon: string; drawn: boolean }>;
+}

@@ -13,6 +13,7 @@ import { CdnVideoFake, defaultCdnConfigurations, startFakeProviders, type CdnCon
 import {
 	canvasNode,
 	chooseOption,
+	nodeCreatorItems,
 	closeNode,
 	dropdownOptions,
 	launchChromium,
@@ -90,34 +91,13 @@ test('log in; the node panel\'s search for "video" lists the four nodes, each wi
 		HiDream: 'hidream.svg',
 		'kvid.ai': 'kvid.svg',
 	};
-	const listed = await page.waitForFunction(
-		(names: string[]) => {
-			const found = [...document.querySelectorAll(`[data-test-id="node-creator-item-name"]`)].filter((e) => names.includes(e.textContent!.trim()));
-			if (found.length < names.length) return undefined;
-			return found.map((e) => {
-				const img = e.closest('[data-test-id="item-iterator-item"]')?.querySelector('img');
-				return { name: e.textContent!.trim(), icon: img?.getAttribute('src') ?? '', loaded: Boolean(img?.complete && img.naturalWidth > 0) };
-			});
-		},
-		{ polling: 100 },
-		Object.keys(expected),
-	);
-	const items = (await listed.jsonValue()) as Array<{ name: string; icon: string; loaded: boolean }>;
+	const items = await nodeCreatorItems(page, Object.keys(expected));
 	for (const item of items) {
 		expect(item.icon.endsWith(`/icons/${expected[item.name]}`)).toBe(true);
+		// served and drawn: an icon that fails to load has no width
+		expect(item.drawn).toBe(true);
 	}
-	// every icon is served and drawn (an icon that fails to load leaves naturalWidth 0)
-	await page.waitForFunction(
-		(names: string[]) =>
-			[...document.querySelectorAll(`[data-test-id="node-creator-item-name"]`)]
-				.filter((e) => names.includes(e.textContent!.trim()))
-				.every((e) => {
-					const img = e.closest('[data-test-id="item-iterator-item"]')?.querySelector('img');
-					return Boolean(img?.complete && img.naturalWidth > 0);
-				}),
-		{ polling: 100, timeout: 10_000 },
-		Object.keys(expected),
-	);
+	expect(items.map((i) => i.name).sort()).toEqual(Object.keys(expected).sort());
 	expect(new Set(items.map((i) => i.icon)).size).toBe(4);
 	await page.keyboard.press('Escape');
 });
