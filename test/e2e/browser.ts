@@ -156,6 +156,7 @@ export async function chooseOption(page: Page, parameter: string, name: string):
 /**
  * Counts the editor's loadOptions requests in flight. `idle()` resolves once none has been pending
  * for `quietMs` (a node details view starts its loads as it opens, so a short quiet spell means done).
+ * Register it before opening the view.
  */
 export function trackOptionLoads(page: Page): { idle(quietMs?: number): Promise<void> } {
 	let pending = 0;
@@ -171,8 +172,10 @@ export function trackOptionLoads(page: Page): { idle(quietMs?: number): Promise<
 	page.on('requestfailed', (r) => count(-1)(r.url()));
 	return {
 		async idle(quietMs = 400) {
-			const until = Date.now() + 30_000;
-			while (pending > 0 || Date.now() - lastChange < quietMs) {
+			// quiet for quietMs since the call too: loads the view has just started may not be seen yet
+			const since = Date.now();
+			const until = since + 30_000;
+			while (pending > 0 || Date.now() - Math.max(lastChange, since) < quietMs) {
 				if (Date.now() > until) throw new Error(`option loads still pending after 30 s (${pending})`);
 				await new Promise((r) => setTimeout(r, 50));
 			}
