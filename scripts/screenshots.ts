@@ -6,7 +6,7 @@
  *   docs/images/submit-form.png        CDNvideo Submit with its voice dropdown open, loaded from the provider
  *   docs/images/get-result.png         Get Result after the run: the video in the Binary tab
  *
- * Each PNG is kept under 150 KB (pngquant squeezes it when it is larger and Debian's pngquant is there).
+ * Each PNG is kept under 150 KB: one that is larger is squeezed with Debian's pngquant (installed on first need).
  * Needs the built package (npm run screenshots builds first) and Chromium (apt-get install chromium).
  */
 import { execFileSync } from 'child_process';
@@ -25,16 +25,24 @@ const EXAMPLE = 'cdnvideo-polling-loop.json';
 
 const note = (line: string) => process.stderr.write(`[screenshots] ${line}\n`);
 
+/** Debian's pngquant, installed the first time a picture needs it (only this script needs it). */
+function ensurePngquant(): void {
+	try {
+		execFileSync('pngquant', ['--version'], { stdio: 'ignore' });
+	} catch {
+		note('installing pngquant (apt-get)');
+		const [command, ...args] = [...(process.getuid?.() === 0 ? [] : ['sudo']), 'apt-get', 'install', '-y', '-qq', 'pngquant'];
+		execFileSync(command, args, { stdio: 'inherit' });
+	}
+}
+
 /** Writes the page (or a part of it) as PNG, squeezed with pngquant when over the size limit. */
 async function shoot(page: Page, name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<void> {
 	const file = path.join(OUT, name);
 	await page.screenshot({ path: file as `${string}.png`, clip });
 	if (fs.statSync(file).size > MAX_BYTES) {
-		try {
-			execFileSync('pngquant', ['--force', '--skip-if-larger', '--quality', '70-95', '--output', file, file]);
-		} catch (err) {
-			note(`pngquant could not squeeze ${name} (${(err as Error).message}); apt-get install -y pngquant`);
-		}
+		ensurePngquant();
+		execFileSync('pngquant', ['--force', '--skip-if-larger', '--quality', '70-95', '--output', file, file]);
 	}
 	const size = fs.statSync(file).size;
 	note(`${path.relative(REPO_ROOT, file)}: ${Math.round(size / 1024)} KB`);
