@@ -137,6 +137,7 @@ export function rateLimitField(maxSubmits: number, windowSeconds: number, provid
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: windowSeconds,
+				description: 'Length of the window, in seconds',
 			},
 		],
 	};

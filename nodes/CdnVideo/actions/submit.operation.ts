@@ -156,6 +156,7 @@ export const description: INodeProperties[] = [
 					{ name: 'Circle', value: 'circle', description: 'A small presenter in a circle in one corner' },
 				],
 				default: 'rectangle',
+				description: 'Rectangle: the presenter fills the frame; Circle: a small presenter in a circle in one corner',
 			},
 			{
 				displayName: 'Location (Circle)',
@@ -179,6 +180,7 @@ export const description: INodeProperties[] = [
 					{ name: 'Vertical', value: 'vertical', description: 'Swaps width and height, e.g. 720x1280' },
 				],
 				default: 'horizontal',
+				description: 'Landscape, or portrait (width and height swapped, e.g. 720x1280)',
 			},
 			{
 				displayName: 'Scale (Rectangle)',

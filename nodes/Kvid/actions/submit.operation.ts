@@ -27,6 +27,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Image to Video', value: 'imageToVideo', description: 'Animate an image, guided by a prompt' },
 		],
 		default: 'textToVideo',
+		description: 'What the video is made from: a text prompt, or an image that the prompt animates',
 		displayOptions: { show: onSubmit },
 	},
 	{
@@ -61,6 +62,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Binary File', value: 'binary', description: 'An image (image/*, at most 10 MB) of the incoming item, sent inline' },
 		],
 		default: 'url',
+		description: 'Where the image comes from: a public URL, or a binary file of the incoming item',
 		displayOptions: { show: onImage },
 	},
 	{

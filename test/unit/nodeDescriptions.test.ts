@@ -1,7 +1,8 @@
 /**
- * The node subtitle n8n draws under each node on the canvas: the operation as the Operation menu
- * writes it. The subtitle is an n8n expression over the node's parameters; evaluated here as the
- * plain JavaScript it is.
+ * What the editor and n8n's AI Agent read from each node's description. The subtitle n8n draws under
+ * a node on the canvas is the operation as the Operation menu writes it (an n8n expression over the
+ * node's parameters, evaluated here as the plain JavaScript it is). Every node is usable as a tool,
+ * and says what an agent needs: what Submit returns, and each Submit field's meaning.
  */
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
@@ -40,4 +41,19 @@ test('kvid.ai: the subtitle names the operation, and for Submit the mode and mod
 	expect(subtitle(description, { operation: 'submit', mode: 'textToVideo', model: 'wan' })).toBe('Submit: Text to Video, Wan (V1)');
 	// a model given by expression (any full model id) is shown as given
 	expect(subtitle(description, { operation: 'submit', mode: 'textToVideo', model: 'vendor/model-x' })).toBe('Submit: Text to Video, vendor/model-x');
+});
+
+const nodes = [new AiStudios(), new CdnVideo(), new HiDream(), new Kvid()].map((n) => [n.description.displayName, n.description] as const);
+
+test.each(nodes)('%s: usable as an AI Agent tool, with a description that says Submit returns a job ID and each Submit field what it means', (_name, description) => {
+	expect(description.usableAsTool).toBe(true);
+	// with "Set Automatically", the agent's tool description is the node's description
+	expect(description.description).toMatch(/Submit returns a job ID at once/);
+	const submitFields = description.properties.filter((p) => ((p.displayOptions?.show?.operation ?? []) as string[]).includes('submit'));
+	// a collection is described by its entries
+	const fields = submitFields.flatMap((p) =>
+		p.type === 'collection' ? (p.options as INodeProperties[]).map((o) => ({ ...o, name: `${p.name}.${o.name}` })) : [p],
+	);
+	const undescribed = fields.filter((p) => !p.description && !p.hint).map((p) => p.name);
+	expect(undescribed).toEqual([]);
 });
