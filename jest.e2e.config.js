@@ -17,7 +17,7 @@ module.exports = {
 					target: 'es2022',
 					module: 'commonjs',
 					moduleResolution: 'node',
-					lib: ['es2022'],
+					lib: ['es2022', 'dom', 'dom.iterable'], // dom: code the browser tests run in the page
 					strict: true,
 					esModuleInterop: true,
 					resolveJsonModule: true,

@@ -245,7 +245,7 @@ async function main(): Promise<void> {
 		say('');
 		say(`n8n with n8n-nodes-ai-video is running: ${url}   (ready in ${Math.round((Date.now() - t0) / 1000)} s)`);
 		say(`  log in:  ${OWNER.email}  /  ${OWNER.password}`);
-		say(`  fakes:   ${fakes.baseUrl} stands in for AI Studios, CDNvideo, kvid.ai and HiDream (no API key needed)`);
+		say(`  fakes:   ${fakes.baseUrl} stands in for AI Studios, CDNvideo, kvid.ai, HiDream and OpenAI (no API key needed)`);
 		say(`  creds:   ${creds.map((c) => c.name).join(', ')}`);
 		say('');
 		say('Try it:');
@@ -257,6 +257,11 @@ async function main(): Promise<void> {
 			say(`       curl -X POST ${url}/webhook/hidream-stylize -H 'content-type: application/json' \\`);
 			say(`            -d '{"videoUrl":"https://example.com/my-clip.mp4"}'`);
 			say('     It waits until the fake HiDream calls back $execution.resumeUrl; see it under Executions.');
+		}
+		const agent = examples.find((e) => e.file.startsWith('agent-'));
+		if (agent) {
+			say(`  ${callback ? 4 : 3}. "${agent.name}": click "Open chat" and ask for a video; the fake OpenAI model has the`);
+			say('     AI Agent call the CDNvideo tool with your message as the script, and the reply names the job.');
 		}
 		say('');
 		say(`Data stays in ${path.relative(process.cwd(), SANDBOX_DIR) || SANDBOX_DIR}/ (npm start -- --reset starts over). Ctrl-C stops everything.`);

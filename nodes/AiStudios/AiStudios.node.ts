@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { jobNodeOutputs } from '../shared/descriptions';
+import { jobNodeOutputs, operationSubtitle } from '../shared/descriptions';
 import { properties, route } from './actions/router';
 import * as loadOptions from './methods/loadOptions';
 
@@ -18,8 +18,9 @@ export class AiStudios implements INodeType {
 		group: ['transform'],
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Render videos of DeepBrain AI Studios avatars (chroma key or custom) and follow them to the finished file',
+		subtitle: operationSubtitle(properties),
+		description:
+			'Make videos of a DeepBrain AI Studios avatar speaking your text (chroma key or custom avatar). Submit returns a job ID at once (a render takes minutes); Get Status and Get Result follow it to the video.',
 		defaults: { name: 'AI Studios' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { jobNodeOutputs } from '../shared/descriptions';
+import { jobNodeOutputs, operationSubtitle } from '../shared/descriptions';
 import { properties, route } from './actions/router';
 import * as loadOptions from './methods/loadOptions';
 
@@ -17,8 +17,9 @@ export class CdnVideo implements INodeType {
 		icon: { light: 'file:../../icons/cdnvideo.svg', dark: 'file:../../icons/cdnvideo.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Render talking-presenter videos with CDNvideo and follow them to the finished file',
+		subtitle: operationSubtitle(properties),
+		description:
+			'Make talking-presenter videos with CDNvideo: a virtual presenter speaks your script. Submit returns a job ID at once (a render takes minutes); Get Status and Get Result follow it to the video.',
 		defaults: { name: 'CDNvideo Virtual Presenter' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { jobNodeOutputs } from '../shared/descriptions';
+import { jobNodeOutputs, operationSubtitle } from '../shared/descriptions';
 import { properties, route } from './actions/router';
 
 export class HiDream implements INodeType {
@@ -16,8 +16,9 @@ export class HiDream implements INodeType {
 		icon: { light: 'file:../../icons/hidream.svg', dark: 'file:../../icons/hidream.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Restyle videos with HiDream video stylization and follow them to the finished file',
+		subtitle: operationSubtitle(properties),
+		description:
+			'Restyle a video with HiDream (anime, watercolor, cyberpunk and more, or a style you describe). Submit returns a job ID at once (a render takes minutes); Get Status and Get Result follow it to the video.',
 		defaults: { name: 'HiDream' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { jobNodeOutputs } from '../shared/descriptions';
+import { jobNodeOutputs, operationSubtitle, optionName } from '../shared/descriptions';
 import { properties, route } from './actions/router';
 
 export class Kvid implements INodeType {
@@ -17,8 +17,9 @@ export class Kvid implements INodeType {
 		group: ['transform'],
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{ $parameter["operation"] === "submit" ? "submit: " + $parameter["mode"] + " (" + $parameter["model"] + ")" : $parameter["operation"] }}',
-		description: 'Render videos from text, an image or references with kvid.ai (Wan, Seedance, Veo 3.1) and follow them to the finished file',
+		subtitle: operationSubtitle(properties, `${optionName(properties, 'mode')} + ", " + ${optionName(properties, 'model')}`),
+		description:
+			'Make short videos from a text prompt, an image or reference images, videos and audio with kvid.ai (Wan, Seedance, Veo 3.1). Submit returns a job ID at once (a render takes minutes); Get Status and Get Result follow it to the video.',
 		defaults: { name: 'kvid.ai' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

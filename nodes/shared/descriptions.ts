@@ -137,6 +137,7 @@ export function rateLimitField(maxSubmits: number, windowSeconds: number, provid
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: windowSeconds,
+				description: 'Length of the window, in seconds',
 			},
 		],
 	};
@@ -149,4 +150,25 @@ export function submitPacing(ctx: IExecuteFunctions, i: number, maxSubmits: numb
 		max: Number(limit.maxSubmits) > 0 ? Number(limit.maxSubmits) : maxSubmits,
 		windowMs: Number(limit.windowSeconds) > 0 ? Number(limit.windowSeconds) * 1000 : windowMs,
 	};
+}
+
+/** An expression part: the name the menu shows for parameter `name`'s value (its value when not listed). */
+export function optionName(properties: INodeProperties[], name: string): string {
+	const names: Record<string, string> = {};
+	// every property of that name counts: versions and modes may each have their own list
+	for (const property of properties.filter((p) => p.name === name)) {
+		for (const option of property.options ?? []) {
+			if ('value' in option && typeof option.value === 'string') names[option.value] = option.name;
+		}
+	}
+	return `(${JSON.stringify(names)}[$parameter["${name}"]] || $parameter["${name}"])`;
+}
+
+/**
+ * The node's subtitle: the operation as the menu writes it ("Get Status", not "getStatus"), and
+ * after Submit's name an optional expression part, e.g. what kind of render it starts.
+ */
+export function operationSubtitle(properties: INodeProperties[], submitDetail?: string): string {
+	const detail = submitDetail ? ` + ($parameter["operation"] === "submit" ? ": " + ${submitDetail} : "")` : '';
+	return `={{ ${optionName(properties, 'operation')}${detail} }}`;
 }

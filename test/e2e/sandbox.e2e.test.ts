@@ -107,9 +107,9 @@ test('npm start: log in, run examples from the editor and by webhook, Ctrl-C lea
 		return JSON.parse(text) as Json;
 	};
 
-	// the four sandbox credentials and every example are there
+	// the sandbox credentials (four providers and the fake OpenAI) and every example are there
 	const creds = (await rest('GET', '/credentials')).data as Json[];
-	expect(creds.map((c) => c.id).sort()).toEqual(['aistudios-sandbox', 'cdnvideo-sandbox', 'hidream-sandbox', 'kvid-sandbox']);
+	expect(creds.map((c) => c.id).sort()).toEqual(['aistudios-sandbox', 'cdnvideo-sandbox', 'hidream-sandbox', 'kvid-sandbox', 'openai-sandbox']);
 	const workflows = (await rest('GET', '/workflows')).data as Json[];
 	const examples = fs.readdirSync(path.join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.json'));
 	expect(workflows).toHaveLength(examples.length);

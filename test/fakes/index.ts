@@ -7,6 +7,7 @@ import { CdnVideoFake } from './cdnVideo';
 import { HiDreamFake } from './hiDream';
 import { KvidFake } from './kvid';
 import { KvidGenerationFake } from './kvidGeneration';
+import { OpenAiFake } from './openAi';
 import { FakeServer, type FakeProvider, type FakeServerOptions } from './server';
 
 export * from './server';
@@ -16,9 +17,10 @@ export * from './aiStudios';
 export * from './aiStudiosV3';
 export * from './kvid';
 export * from './kvidGeneration';
+export * from './openAi';
 
 /** one factory per fake provider (a fresh instance for each server) */
-export const providers: Array<() => FakeProvider> = [() => new CdnVideoFake(), () => new AiStudiosFake(), () => new HiDreamFake(), () => new KvidFake(), () => new KvidGenerationFake()];
+export const providers: Array<() => FakeProvider> = [() => new CdnVideoFake(), () => new AiStudiosFake(), () => new HiDreamFake(), () => new KvidFake(), () => new KvidGenerationFake(), () => new OpenAiFake()];
 
 export interface StartFakeProvidersOptions extends FakeServerOptions {
 	/** API server port; default 0 = random */

@@ -59,7 +59,7 @@ export function speechFields(displayOptions: IDisplayOptions): INodeProperties[]
 			typeOptions: { rows: 4 },
 			required: true,
 			default: '',
-			description: `What the AI model says (at most ${TEXT_MAX} characters), in the chosen language`,
+			description: `What the AI model says, in the chosen language: 1–${TEXT_MAX} characters (speech runs at about 150 words a minute)`,
 			displayOptions,
 		},
 	];

@@ -25,6 +25,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Custom Avatar', value: 'custom', description: 'An avatar made for your account (no clothes to choose)' },
 		],
 		default: 'chromaKey',
+		description: 'Which kind of avatar presents the text: a stock chroma-key model in chosen clothes, or a custom avatar made for your account',
 		displayOptions: show,
 	},
 	{

@@ -25,7 +25,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { rows: 5 },
 		required: true,
 		default: '',
-		description: 'Text the presenter speaks (1–3000 characters). SSML markup of the voice provider is allowed.',
+		description: 'Text the presenter speaks: 1–3000 characters (speech runs at about 150 words a minute). SSML markup of the voice provider is allowed.',
 		displayOptions: show,
 	},
 	{
@@ -113,7 +113,7 @@ export const description: INodeProperties[] = [
 		name: 'videoName',
 		type: 'string',
 		default: '',
-		description: 'Name of the video in your CDNvideo account (at most 35 characters)',
+		description: 'Optional name of the video in your CDNvideo account: at most 35 characters',
 		displayOptions: show,
 	},
 	{
@@ -156,6 +156,7 @@ export const description: INodeProperties[] = [
 					{ name: 'Circle', value: 'circle', description: 'A small presenter in a circle in one corner' },
 				],
 				default: 'rectangle',
+				description: 'Rectangle: the presenter fills the frame; Circle: a small presenter in a circle in one corner',
 			},
 			{
 				displayName: 'Location (Circle)',
@@ -179,6 +180,7 @@ export const description: INodeProperties[] = [
 					{ name: 'Vertical', value: 'vertical', description: 'Swaps width and height, e.g. 720x1280' },
 				],
 				default: 'horizontal',
+				description: 'Landscape, or portrait (width and height swapped, e.g. 720x1280)',
 			},
 			{
 				displayName: 'Scale (Rectangle)',

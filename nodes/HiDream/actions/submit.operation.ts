@@ -82,6 +82,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Binary File', value: 'binary', description: 'A video in a binary property of the incoming item (sent base64-encoded, at most 50 MB)' },
 		],
 		default: 'url',
+		description: 'Where the video to stylize comes from: a public URL, or a binary file of the incoming item',
 		displayOptions: show,
 	},
 	{
@@ -91,7 +92,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'https://example.com/clip.mp4',
-		description: 'Public http(s) link to the video to stylize',
+		description: 'Public http(s) link to the video to stylize; HiDream downloads it from there',
 		displayOptions: { show: { operation: ['submit'], videoSource: ['url'] } },
 	},
 	{

@@ -44,6 +44,7 @@ export const generationModeFields: INodeProperties[] = [
 			{ name: 'Reference to Video', value: 'referenceToVideo', description: 'Keep characters, style or sound of reference images, videos and audio' },
 		],
 		default: 'textToVideo',
+		description: 'What the video is made from: a text prompt, an image that the prompt animates, or reference images, videos and audio',
 		displayOptions: { show: onGeneration },
 	},
 	{

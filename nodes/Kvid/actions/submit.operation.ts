@@ -31,6 +31,7 @@ export const legacyModeFields: INodeProperties[] = [
 			{ name: 'Image to Video', value: 'imageToVideo', description: 'Animate an image, guided by a prompt' },
 		],
 		default: 'textToVideo',
+		description: 'What the video is made from: a text prompt, or an image that the prompt animates',
 		displayOptions: { show: onLegacy },
 	},
 	{
@@ -66,9 +67,10 @@ export const inputFields: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'URL', value: 'url', description: 'A public URL that kvid downloads the image from' },
-			{ name: 'Binary File', value: 'binary', description: 'An image of the incoming item, sent inline' },
+			{ name: 'Binary File', value: 'binary', description: 'An image (image/*, at most 10 MB) of the incoming item, sent inline' },
 		],
 		default: 'url',
+		description: 'Where the image comes from: a public URL, or a binary file of the incoming item',
 		displayOptions: { show: onImage },
 	},
 	{
