@@ -17,7 +17,7 @@ export class HiDream implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Restyle videos with HiDream video stylization and follow them to the finished file',
+		description: 'Render videos from text or an image, or restyle videos, with HiDream, and follow them to the finished file',
 		defaults: { name: 'HiDream' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

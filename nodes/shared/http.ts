@@ -60,8 +60,11 @@ export interface ApiCall {
 	jobId?: string;
 	/** Sent even though the execution was stopped (to cancel its renders at the provider). */
 	afterStop?: boolean;
-	/** Paces job-creating calls: at most `max` per `windowMs` for this credential. */
-	pacing?: { max: number; windowMs: number };
+	/**
+	 * Paces job-creating calls: at most `max` per `windowMs` for this credential, counted apart per
+	 * `family` where the provider limits kinds of jobs separately (HiDream: stylization, generation).
+	 */
+	pacing?: { max: number; windowMs: number; family?: string };
 }
 
 const SECRET_FIELDS = ['apiKey', 'token', 'password', 'sessionToken'];
@@ -165,7 +168,8 @@ export async function callApi<T = unknown>(ctx: ApiContext, api: ProviderApi, ca
 		request.body = call.body;
 	}
 
-	const pacer = call.pacing && submitPacer(`${api.credentialType}:${ctx.getNode().credentials?.[api.credentialType]?.id ?? ''}`, call.pacing.max, call.pacing.windowMs);
+	const pacerKey = `${api.credentialType}:${ctx.getNode().credentials?.[api.credentialType]?.id ?? ''}${call.pacing?.family ? `:${call.pacing.family}` : ''}`;
+	const pacer = call.pacing && submitPacer(pacerKey, call.pacing.max, call.pacing.windowMs);
 	let attempt = 0;
 	let rateLimitWaits = 0;
 	for (;;) {

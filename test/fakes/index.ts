@@ -11,6 +11,7 @@ import { FakeServer, type FakeProvider, type FakeServerOptions } from './server'
 export * from './server';
 export * from './cdnVideo';
 export * from './hiDream';
+export * from './hiDreamTasks';
 export * from './aiStudios';
 export * from './kvid';
 

@@ -16,6 +16,7 @@ import {
 	HIDREAM_SUBMIT_PATH,
 	HIDREAM_TOKEN_PATH,
 	HiDreamFake,
+	hiDreamBatchPath,
 	startFakeProviders,
 	videoBytes,
 	type FakeServer,
@@ -64,7 +65,7 @@ async function run(parameters: IDataObject, extra: Partial<RunOptions> = {}, sto
 
 const json = (items: INodeExecutionData[][]) => items[0].map((i) => i.json);
 const apiRequests = (method?: string, path?: string | RegExp) => server.requestsTo('hiDream', method, path);
-const submits = () => apiRequests('POST', HIDREAM_SUBMIT_PATH);
+const submits = () => apiRequests('POST', new RegExp(`^${HIDREAM_SUBMIT_PATH}$`));
 const sentBody = (n = 0) => submits()[n].body as IDataObject;
 
 async function submitOne(params: IDataObject = {}, extra: Partial<RunOptions> = {}) {
@@ -583,8 +584,8 @@ describe('HiDream credential', () => {
 		const polled = await runNode(options({ operation: 'getStatus' }, { credentials: apiKeyCredentials(), items: submitted.output[0].map((i) => ({ json: i.json })) }), store);
 		expect(polled.output[0].map((i) => i.json.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
 		expect(fake.exchanges).toBe(2);
-		// the exchange first, then four reads with the new token: no refused request
-		expect(apiRequests().map((r) => r.path)).toEqual([HIDREAM_TOKEN_PATH, ...Array(4).fill(HIDREAM_RESULTS_PATH)]);
+		// the exchange first, then one batch read of the four with the new token: no refused request
+		expect(apiRequests().map((r) => r.path)).toEqual([HIDREAM_TOKEN_PATH, hiDreamBatchPath('video_edit')]);
 		expect(Number(store.get('hiDreamApi').data.sessionExpiresAt)).toBeGreaterThan(Date.now());
 	});
 
@@ -611,8 +612,10 @@ describe('HiDream credential', () => {
 		fake.expireTokens();
 		const { output } = await pending;
 		expect(output[0].map((i) => i.json.status)).toEqual(['completed', 'completed', 'completed']);
-		// the status checks of all three ran at once and were all refused; one exchange serves them
-		expect(apiRequests('GET', HIDREAM_RESULTS_PATH).filter((r) => r.headers.authorization !== `Bearer ${String(store.get('hiDreamApi').data.sessionToken)}`).length).toBeGreaterThanOrEqual(2);
+		// the three are checked together (one batch request), refused with the old token; one exchange serves the rest
+		const checks = apiRequests(undefined, HIDREAM_RESULTS_PATH);
+		expect(checks.filter((r) => r.headers.authorization !== `Bearer ${String(store.get('hiDreamApi').data.sessionToken)}`).length).toBeGreaterThanOrEqual(1);
+		expect(checks.every((r) => r.path === hiDreamBatchPath('video_edit'))).toBe(true);
 		expect(fake.exchanges).toBe(2);
 	});
 
@@ -690,7 +693,10 @@ describe('HiDream wait for completion', () => {
 		expect(elapsed).toBeLessThan(4000);
 		const posts = submits();
 		expect(posts).toHaveLength(3);
-		expect(posts[2].at).toBeLessThanOrEqual(apiRequests('GET', HIDREAM_RESULTS_PATH)[0].at);
+		// the three are followed together: their status checks go out as batches
+		const checks = apiRequests(undefined, HIDREAM_RESULTS_PATH);
+		expect(posts[2].at).toBeLessThanOrEqual(checks[0].at);
+		expect(checks.every((r) => r.path === hiDreamBatchPath('video_edit'))).toBe(true);
 		output[0].forEach((item, n) => {
 			expect(item.pairedItem).toEqual({ item: n });
 			expect(item.json.status).toBe('completed');
