@@ -21,6 +21,7 @@ import {
 	videoBytes,
 	type FakeServer,
 } from '../fakes';
+import { failure, realSleep, until, withMockedClock } from '../helpers/clock';
 import { CredentialStore, runNode, testCredential, type RunOptions } from '../helpers/n8nContext';
 
 const API_KEY = 'hidream-sandbox-api-key';
@@ -71,42 +72,6 @@ const sentBody = (n = 0) => submits()[n].body as IDataObject;
 async function submitOne(params: IDataObject = {}, extra: Partial<RunOptions> = {}) {
 	const { output } = await run({ ...submitParams, ...params }, extra);
 	return output[0][0].json;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error & { description?: string; httpCode?: string; context: IDataObject }> {
-	try {
-		await promise;
-	} catch (error) {
-		return error as Error & { description?: string; httpCode?: string; context: IDataObject };
-	}
-	throw new Error('expected the node to fail');
-}
-
-/** real timers, kept for waiting on HTTP while the node's clock is mocked */
-const realSetTimeout = global.setTimeout;
-const realSleep = (ms: number) => new Promise<void>((resolve) => realSetTimeout(resolve, ms));
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-	// counted, not timed: Date may be mocked
-	for (let waited = 0; !condition(); waited += 10) {
-		if (waited > timeoutMs) throw new Error('condition not met in time');
-		await realSleep(10);
-	}
-	// let the request that met the condition finish before time moves
-	await realSleep(50);
-}
-
-/** Runs `test` with Date and timers mocked, so a minute-long wait of the node passes at once. */
-async function withMockedClock<T>(test: (advance: (ms: number) => Promise<void>) => Promise<T>): Promise<T> {
-	jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-	try {
-		return await test(async (ms) => {
-			jest.advanceTimersByTime(ms);
-			await realSleep(100);
-		});
-	} finally {
-		jest.useRealTimers();
-	}
 }
 
 function videoItem(bytes: Buffer, mimeType = 'video/mp4', property = 'data'): INodeExecutionData {
