@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { FILES, startFakeProviders, type Fault, type FakeServer, type RecordedRequest } from '../fakes';
 import { DOWNLOAD_FAULTS, JOB_FAULTS, ONCE, PERSISTENT, type ApiFault, type DownloadFault, type Expectation, type JobFault } from './matrix';
-import { ADAPTERS, expectVideo, relaxLimits, type Adapter, type Operation } from './nodes';
+import { ADAPTERS, expectVideo, labelOf, relaxLimits, type Adapter, type Operation } from './nodes';
 import { execute, items, thrown, type Outcome } from './support';
 
 const DAY = 24 * 3600_000;
@@ -73,7 +73,7 @@ function cells(faults: ApiFault[]): Array<[string, string, string, Adapter, Oper
 		for (const adapter of ADAPTERS) {
 			for (const op of adapter.operations) {
 				const expectation = fault.on[op.kind];
-				if (expectation) out.push([adapter.provider, op.name, fault.id, adapter, op, fault, expectation]);
+				if (expectation) out.push([labelOf(adapter), op.name, fault.id, adapter, op, fault, expectation]);
 			}
 		}
 	}
@@ -144,7 +144,7 @@ function downloadCells(): Array<[string, string, string, Adapter, Operation, Dow
 	for (const fault of DOWNLOAD_FAULTS) {
 		for (const adapter of ADAPTERS) {
 			for (const op of adapter.operations.filter((o) => o.name === 'getResult' || o.name === 'submit+wait')) {
-				out.push([adapter.provider, op.name, fault.id, adapter, op, fault]);
+				out.push([labelOf(adapter), op.name, fault.id, adapter, op, fault]);
 			}
 		}
 	}
@@ -191,7 +191,7 @@ function jobCells(): Array<[string, string, JobFault, Adapter, Operation]> {
 	const out: Array<[string, string, JobFault, Adapter, Operation]> = [];
 	for (const fault of JOB_FAULTS) {
 		for (const adapter of ADAPTERS) {
-			for (const op of adapter.operations.filter((o) => ['getStatus', 'getResult', 'submit+wait'].includes(o.name))) out.push([adapter.provider, op.name, fault, adapter, op]);
+			for (const op of adapter.operations.filter((o) => ['getStatus', 'getResult', 'submit+wait'].includes(o.name))) out.push([labelOf(adapter), op.name, fault, adapter, op]);
 		}
 	}
 	return out;
