@@ -38,13 +38,15 @@ function isRefusal(error: unknown): boolean {
 /**
  * Many HiDream jobs' states: one `…/async/results/batch` request per task and chunk of
  * BATCH_SIZE ids; one request per job where HiDream refuses the batch or leaves the job out.
- * Each entry is the job's state, or the error of its own status check.
+ * Each entry is the job's state, or the error of its own status check. Optional looks fill the
+ * room left in a batch request that goes out anyway, and are never asked on their own.
  */
-export async function getStatuses(ctx: IExecuteFunctions, looks: JobLook[]): Promise<Array<JobOutput | Error>> {
-	const results: Array<JobOutput | Error> = new Array(looks.length);
+export async function getStatuses(ctx: IExecuteFunctions, looks: JobLook[]): Promise<Array<JobOutput | Error | undefined>> {
+	const results: Array<JobOutput | Error | undefined> = looks.map(() => undefined);
 	const singles = new Semaphore(SINGLE_CONCURRENCY);
 	const single = async (n: number) => {
-		const { itemIndex, job } = looks[n];
+		const { itemIndex, job, optional } = looks[n];
+		if (optional) return;
 		results[n] = await singles.run(async () => await getStatus(ctx, itemIndex, job as HiDreamJobRef)).catch((error: unknown) => {
 			if (error instanceof ExecutionStopped) throw error;
 			return error as Error;
@@ -53,16 +55,19 @@ export async function getStatuses(ctx: IExecuteFunctions, looks: JobLook[]): Pro
 	const refused = refusedBatches.get(ctx) ?? new Set<HiDreamTask>();
 	refusedBatches.set(ctx, refused);
 
+	// due looks first, so they fill the fewest chunks; a chunk of optional looks alone is not sent
+	const order = looks.map((_, n) => n).sort((a, b) => Number(Boolean(looks[a].optional)) - Number(Boolean(looks[b].optional)));
 	const chunks: Array<{ task: HiDreamTask; indexes: number[] }> = [];
-	looks.forEach((look, n) => {
-		const task = (look.job as HiDreamJobRef).task;
+	for (const n of order) {
+		const task = (looks[n].job as HiDreamJobRef).task;
 		const open = chunks.find((c) => c.task === task && c.indexes.length < BATCH_SIZE);
 		if (open) open.indexes.push(n);
 		else chunks.push({ task, indexes: [n] });
-	});
+	}
 
 	await Promise.all(
 		chunks.map(async ({ task, indexes }) => {
+			if (indexes.every((n) => looks[n].optional)) return;
 			// one id costs the same either way: asked at its own results path
 			if (refused.has(task) || indexes.length === 1) return await Promise.all(indexes.map(single));
 			const ids = indexes.map((n) => looks[n].job.jobId);

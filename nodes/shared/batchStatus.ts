@@ -7,10 +7,15 @@ import { pause } from './timing';
 export interface JobLook {
 	itemIndex: number;
 	job: JobRef;
+	/** not due yet: asked only where it costs no request of its own (room in a batch request) */
+	optional?: boolean;
 }
 
-/** A provider's status check of many jobs at once, in the order given; an entry may be that job's error. */
-export type GetStatuses = (ctx: IExecuteFunctions, looks: JobLook[]) => Promise<Array<JobOutput | Error>>;
+/**
+ * A provider's status check of many jobs at once, in the order given; an entry may be that job's
+ * error, and is undefined for an optional look that was not asked.
+ */
+export type GetStatuses = (ctx: IExecuteFunctions, looks: JobLook[]) => Promise<Array<JobOutput | Error | undefined>>;
 
 /** How long a due check waits for others falling due at the same moment before its round is sent. */
 const GATHER_MS = 50;
@@ -32,6 +37,8 @@ const keyOf = (job: JobRef) => JSON.stringify(job);
  */
 export class StatusRounds {
 	private readonly followed = new Map<string, Followed>();
+	/** the jobs waiting for the round being gathered */
+	private readonly due = new Set<string>();
 	private gathering?: Promise<void>;
 
 	constructor(
@@ -50,7 +57,10 @@ export class StatusRounds {
 		let followed = this.followed.get(keyOf(job));
 		if (!followed) this.followed.set(keyOf(job), (followed = { itemIndex, job, lastLookAt: now }));
 		const fresh = followed.answer && followed.answer.at > followed.lastLookAt + (now - followed.lastLookAt) / 2;
-		if (!fresh) await this.nextRound();
+		if (!fresh) {
+			this.due.add(keyOf(job));
+			await this.nextRound();
+		}
 		followed.lastLookAt = Date.now();
 		const result = (followed.answer as Followed['answer'] & object).result;
 		if (result instanceof Error) throw result;
@@ -71,10 +81,14 @@ export class StatusRounds {
 	}
 
 	private async send(): Promise<void> {
-		const jobs = [...this.followed.values()];
+		const looks = [...this.followed].map(([key, followed]) => ({ followed, look: { itemIndex: followed.itemIndex, job: followed.job, optional: !this.due.has(key) } }));
+		this.due.clear();
 		const at = Date.now();
-		const results = await this.getStatuses(this.ctx, jobs);
-		jobs.forEach((followed, n) => (followed.answer = { at, result: results[n] }));
+		const results = await this.getStatuses(this.ctx, looks.map((l) => l.look));
+		looks.forEach(({ followed }, n) => {
+			const result = results[n];
+			if (result !== undefined) followed.answer = { at, result };
+		});
 	}
 }
 
@@ -96,5 +110,7 @@ export async function prefetchStatuses(
 		}
 	}
 	const results = looks.length > 1 ? await getStatuses(ctx, looks) : [];
-	return new Map(results.map((result, n) => [looks[n].itemIndex, result]));
+	const byItem = new Map<number, JobOutput | Error>();
+	results.forEach((result, n) => result !== undefined && byItem.set(looks[n].itemIndex, result));
+	return byItem;
 }

@@ -7,9 +7,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { HiDreamApi } from '../../credentials/HiDreamApi.credentials';
 import { HiDream } from '../../nodes/HiDream/HiDream.node';
-import { BATCH_SIZE } from '../../nodes/HiDream/batch';
+import { BATCH_SIZE, getStatuses } from '../../nodes/HiDream/batch';
 import { HIDREAM_RESULTS_PATH, HiDreamFake, hiDreamBatchPath, hiDreamV3ResultsPath, startFakeProviders, videoBytes, type FakeServer } from '../fakes';
-import { runNode, type RunOptions } from '../helpers/n8nContext';
+import { NodeHarness, runNode, type RunOptions } from '../helpers/n8nContext';
 
 let server: FakeServer;
 let fake: HiDreamFake;
@@ -120,6 +120,37 @@ describe('Get Status over many items', () => {
 		const { output } = await run({ operation: 'getStatus' }, { items, continueOnFail: true });
 		expect(output[0].map((i) => i.json.status ?? i.json.error)).toEqual(['completed', 'completed', expect.stringMatching(/^HiDream refused the request \(job no-such-task\): task no-such-task does not exist/)]);
 		expect(output[0][2].json.jobId).toBe('no-such-task');
+	});
+});
+
+describe('looks that are not due yet', () => {
+	/** HiDream's getStatuses as the status rounds call it, with the harness's execution context */
+	async function statuses(looks: Array<{ jobId: string; optional: boolean }>) {
+		const credentials = [{ type: new HiDreamApi(), data: { authentication: 'token', token: 'hidream-sandbox-static-token', baseUrl: server.baseUrl, sessionToken: '', sessionExpiresAt: '' } }];
+		const ctx = new NodeHarness({ node: new HiDream(), parameters: {}, credentials }).context() as never;
+		return await getStatuses(ctx, looks.map((l, n) => ({ itemIndex: n, job: { jobId: l.jobId, task: 'textToVideo' }, optional: l.optional })));
+	}
+
+	it('fill the room of a batch request that goes out anyway; alone, or where the batch is refused, they are not asked', async () => {
+		const ids = (await jobs(textParams, 30)).map((i) => i.json.jobId as string);
+		// 2 due and 28 optional: one request of 25, due ones first; the other 5 are not asked
+		const results = await statuses(ids.map((jobId, n) => ({ jobId, optional: n < 28 })));
+		const [sent] = statusRequests();
+		expect(statusRequests()).toHaveLength(1);
+		expect((sent.body as IDataObject).task_id_list).toEqual([ids[28], ids[29], ...ids.slice(0, 23)]);
+		expect(results.map((r) => (r === undefined ? 'not asked' : (r as IDataObject).status))).toEqual([...Array(23).fill('completed'), ...Array(5).fill('not asked'), 'completed', 'completed']);
+
+		server.requests = [];
+		expect(await statuses(ids.slice(0, 3).map((jobId) => ({ jobId, optional: true })))).toEqual([undefined, undefined, undefined]);
+		expect(statusRequests()).toHaveLength(0);
+
+		fake.batchRefusal = { status: 404 };
+		const fallback = await statuses(ids.slice(0, 3).map((jobId, n) => ({ jobId, optional: n > 0 })));
+		expect(fallback.map((r) => (r as IDataObject | undefined)?.status)).toEqual(['completed', undefined, undefined]);
+		expect(statusRequests().map((r) => [r.method, r.query.task_id])).toEqual([
+			['POST', undefined],
+			['GET', ids[0]],
+		]);
 	});
 });
 
