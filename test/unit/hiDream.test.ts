@@ -7,7 +7,8 @@ import { NodeApiError, NodeOperationError, type IDataObject, type INodeExecution
 
 import { HiDreamApi, tokenExpiresAt } from '../../credentials/HiDreamApi.credentials';
 import { HiDream } from '../../nodes/HiDream/HiDream.node';
-import { MAX_BINARY_VIDEO_BYTES, newRequestId } from '../../nodes/HiDream/actions/submit.operation';
+import { newRequestId } from '../../nodes/HiDream/actions/common';
+import { MAX_BINARY_VIDEO_BYTES } from '../../nodes/HiDream/actions/stylize';
 import { toJobStatus } from '../../nodes/HiDream/job';
 import {
 	FILES,

@@ -15,9 +15,6 @@ import {
 import * as generate from './generate';
 import * as stylize from './stylize';
 
-export { newRequestId } from './common';
-export { MAX_BINARY_VIDEO_BYTES } from './stylize';
-
 /** Longest pause between two status checks while waiting for completion. */
 export const POLL_SECONDS = 30;
 
