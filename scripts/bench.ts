@@ -1,6 +1,6 @@
 /**
- * npm run bench [-- --render-ms 20000 --jobs 20 --file-mib 1024 --items 500 --seed-check-jobs 1 --skip-n8n]
- * (or BENCH_RENDER_MS, BENCH_JOBS, BENCH_FILE_MIB, BENCH_ITEMS, BENCH_SEED_CHECK_JOBS, BENCH_SKIP_N8N=1)
+ * npm run bench [-- --render-ms 20000 --jobs 20 --file-mib 1024 --items 500 --seed-check-jobs 1 --skip-n8n --only hidream]
+ * (or BENCH_RENDER_MS, BENCH_JOBS, BENCH_FILE_MIB, BENCH_ITEMS, BENCH_SEED_CHECK_JOBS, BENCH_SKIP_N8N=1, BENCH_ONLY=hidream)
  *
  * Measures, in one run, against the fake providers (127.0.0.1) with the given render time:
  *  1. makespan of N jobs through Submit + Wait for Completion (AI Studios, CDNvideo) against the
@@ -9,7 +9,10 @@
  *     --seed-check-jobs jobs of it run on the wall clock to show the warp changes nothing else;
  *  2. status checks per job while waiting, against the seed's fixed 3 s polling;
  *  3. peak RSS growth of a real n8n (filesystem binary mode) downloading a 1 GiB result with Get Result;
- *  4. 500 Get Status items in one n8n execution against a plain client sending the same requests.
+ *  4. 500 Get Status items in one n8n execution against a plain client sending the same requests;
+ *  5. HiDream: status requests per job for 50 followed text-to-video jobs, batch results against
+ *     one request per job, and the makespan of 20 text-to-video jobs at 10 a minute against the
+ *     physical limit (`--only hidream` runs just these, about 3 min).
  * Parts 3 and 4 need the n8n that scripts/install-n8n.sh caches (installed on first use, ~6 min).
  * Ends with a table: metric, measured, target, PASS/MISS. Takes about 5 min on 2 cores.
  */
@@ -18,6 +21,7 @@ import * as os from 'node:os';
 import { startFakeProviders } from '../test/fakes';
 import { runNodeBatch, runSeedBatch, type NodeBatch, type SeedBatch } from './bench/batch';
 import { harnessOverhead, type HarnessOverhead } from './bench/harnessOverhead';
+import { followHiDreamJobs, pacedHiDreamJobs } from './bench/hiDream';
 import { buildPackage, mib, prepareN8n, runMemoryBench, runOverheadBench, type MemoryBench, type OverheadBench } from './bench/n8nRuns';
 
 interface Options {
@@ -27,6 +31,8 @@ interface Options {
 	items: number;
 	seedCheckJobs: number;
 	skipN8n: boolean;
+	/** run only one group of rows ('hidream'), or all when empty */
+	only: string;
 }
 
 function readOptions(): Options {
@@ -46,6 +52,7 @@ function readOptions(): Options {
 		items: value('items', 'BENCH_ITEMS', 500),
 		seedCheckJobs: value('seed-check-jobs', 'BENCH_SEED_CHECK_JOBS', 1),
 		skipN8n: argv.includes('--skip-n8n') || process.env.BENCH_SKIP_N8N === '1',
+		only: (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : (process.env.BENCH_ONLY ?? '')).toLowerCase(),
 	};
 }
 
@@ -73,6 +80,38 @@ function printTable(rows: Row[]): void {
 	for (const r of rows) log(line(r, r.verdict));
 }
 
+/** Part 5: HiDream's batch status checks and its 10 text-to-video tasks a minute. */
+async function hiDreamRows(renderMs: number): Promise<Row[]> {
+	const followed = 50;
+	const batch = await followHiDreamJobs({ jobs: followed, renderMs, oneByOne: false });
+	const single = await followHiDreamJobs({ jobs: followed, renderMs, oneByOne: true });
+	const perJob = (n: number) => n / followed;
+	const fewer = single.statusRequests / Math.max(1, batch.statusRequests);
+	log(`[5]   HiDream, ${followed} text-to-video jobs followed together (submitted at once), render ${s(renderMs)}:`);
+	log(`      batch results: ${batch.completed}/${followed} completed in ${s(batch.makespanMs)}, ${batch.statusRequests} status requests (${batch.batchRequests} batch), ${perJob(batch.statusRequests).toFixed(2)} per job`);
+	log(`      one by one (the fake refuses the batch): ${single.completed}/${followed} completed in ${s(single.makespanMs)}, ${single.statusRequests} status requests (${single.batchRequests} refused batch), ${perJob(single.statusRequests).toFixed(2)} per job`);
+	const paced = await pacedHiDreamJobs({ jobs: 20, renderMs });
+	const toLimit = paced.makespanMs / paced.physicalMs;
+	log(`[5]   HiDream, ${paced.jobs} text-to-video jobs at 10 a minute: ${paced.completed}/${paced.jobs} completed and downloaded in ${s(paced.makespanMs)}`);
+	log(`      physical limit ${s(paced.physicalMs)} = rate-limit wait ${s(paced.rateWaitMs)} + render ${s(renderMs)} + one submit, check and download ${s(paced.roundTripMs)}; submits refused with 429: ${paced.refusedSubmits}`);
+	log();
+	const ok = batch.completed === followed && single.completed === followed;
+	return [
+		{
+			metric: `HiDream status requests per job, ${followed} followed: batch / one by one`,
+			measured: `${perJob(batch.statusRequests).toFixed(2)} / ${perJob(single.statusRequests).toFixed(2)} (${x(fewer)} fewer)`,
+			target: '≥ 10× fewer',
+			verdict: verdict(ok && fewer >= 10),
+		},
+		{
+			metric: `makespan / physical limit, HiDream ${paced.jobs} text-to-video (10/min)`,
+			measured: `${x(toLimit)} (${s(paced.makespanMs)} / ${s(paced.physicalMs)})`,
+			target: '≤ 1.15×',
+			verdict: verdict(paced.completed === paced.jobs && paced.refusedSubmits === 0 && toLimit <= 1.15),
+		},
+	];
+}
+
 async function main(): Promise<void> {
 	const o = readOptions();
 	const started = Date.now();
@@ -80,6 +119,13 @@ async function main(): Promise<void> {
 	log(`n8n-nodes-ai-video benchmark, ${new Date().toISOString()}: Node ${process.version}, ${os.cpus().length} CPUs, fake providers on 127.0.0.1`);
 	log(`render ${s(o.renderMs)}, ${o.jobs} jobs, ${o.fileMiB} MiB result, ${o.items} status items`);
 	log();
+	if (o.only === 'hidream') {
+		printTable(await hiDreamRows(o.renderMs));
+		log();
+		log(`total ${s(Date.now() - started)}`);
+		return;
+	}
+	if (o.only) throw new Error(`--only knows "hidream", got "${o.only}"`);
 
 	// ---------------------------------------------------------------- parts 1 and 2
 	const pollTarget = 1 / 3;
@@ -181,6 +227,7 @@ async function main(): Promise<void> {
 		rows.push({ metric: `${o.items} Get Status items in n8n / plain client`, measured: skipped, target: '≤ 1.5×', verdict: 'skipped' });
 	}
 	rows.push({ metric: `${o.items} Get Status items, node code alone (harness) / plain`, measured: `${x(harness.nodeMs / harness.plainMs)} (${s(harness.nodeMs)} / ${s(harness.plainMs)})`, target: 'report', verdict: 'info' });
+	rows.push(...(await hiDreamRows(o.renderMs)));
 
 	printTable(rows);
 	log();

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { jobNodeOutputs, operationSubtitle } from '../shared/descriptions';
+import { jobNodeOutputs, operationSubtitle, optionName } from '../shared/descriptions';
 import { properties, route } from './actions/router';
 
 export class HiDream implements INodeType {
@@ -16,9 +16,9 @@ export class HiDream implements INodeType {
 		icon: { light: 'file:../../icons/hidream.svg', dark: 'file:../../icons/hidream.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: operationSubtitle(properties),
+		subtitle: operationSubtitle(properties, optionName(properties, 'task')),
 		description:
-			'Restyle a video with HiDream (anime, watercolor, cyberpunk and more, or a style you describe). Submit returns a job ID at once (a render takes minutes); Get Status and Get Result follow it to the video.',
+			'Make videos with HiDream from a text prompt or an image, or restyle a video (anime, watercolor, cyberpunk and more, or a style you describe). Submit returns a job ID at once (a render takes minutes); Get Status and Get Result follow it to the video.',
 		defaults: { name: 'HiDream' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

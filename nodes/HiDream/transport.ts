@@ -2,11 +2,47 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { callApi, type ApiCall, type ApiContext, type ProviderApi } from '../shared/http';
 
-/** HiDream counts video-stylization tasks per minute (2 a minute, per its docs). */
-export const HIDREAM_RATE_WINDOW_MS = 60_000;
-export const HIDREAM_SUBMITS_PER_WINDOW = 2;
+/** What a HiDream job renders; each task has its own endpoints, and its jobs are looked up there. */
+export const TASKS = ['videoStylization', 'textToVideo', 'imageToVideo'] as const;
+export type HiDreamTask = (typeof TASKS)[number];
 
-const STYLIZATION_PATH = '/api-pub/gw/v2/video/video_edit/async';
+export function isTask(value: unknown): value is HiDreamTask {
+	return typeof value === 'string' && (TASKS as readonly string[]).includes(value);
+}
+
+/** HiDream counts tasks per minute, per family (v3 quick start). */
+export const HIDREAM_RATE_WINDOW_MS = 60_000;
+/** Video stylization: 2 tasks a minute. */
+export const HIDREAM_SUBMITS_PER_WINDOW = 2;
+/** Text- and image-to-video: 10 tasks a minute, paced as one family (the stricter reading of the docs). */
+export const HIDREAM_GENERATIONS_PER_WINDOW = 10;
+
+/** The pacing family of a task: stylizations and generations are limited separately. */
+export function familyOf(task: HiDreamTask): 'stylization' | 'generation' {
+	return task === 'videoStylization' ? 'stylization' : 'generation';
+}
+
+/** The endpoint family's name in HiDream's paths. */
+const FAMILY_PATHS: Record<HiDreamTask, string> = {
+	videoStylization: 'video_edit',
+	textToVideo: 'txt2video',
+	imageToVideo: 'img2video',
+};
+
+/** Stylization is v2 (no v3 page exists); text/image-to-video are v3. */
+function asyncPath(task: HiDreamTask): string {
+	return `/api-pub/gw/${task === 'videoStylization' ? 'v2' : 'v3'}/video/${FAMILY_PATHS[task]}/async`;
+}
+
+/**
+ * Batch results are documented only under v2 (`…/gw/v2/video/{txt2video|img2video|video_edit}/async/
+ * results/batch`), for the same three families, and no v3 batch page exists: so every task, v3
+ * text/image-to-video included, is asked there. Should HiDream leave a v3 task out of that answer,
+ * the task is asked one by one at its v3 results path.
+ */
+function batchPath(task: HiDreamTask): string {
+	return `/api-pub/gw/v2/video/${FAMILY_PATHS[task]}/async/results/batch`;
+}
 
 export const hiDreamApi: ProviderApi = {
 	provider: 'hiDream',
@@ -25,17 +61,23 @@ export const hiDreamApi: ProviderApi = {
 	},
 	hints: {
 		401: 'Check the credential: HiDream did not accept the token (an exchanged token is renewed automatically; a pasted one is valid for one day).',
-		413: 'The request was too large for HiDream: give the video as a URL instead of a binary file.',
-		429: 'HiDream accepts 2 video-stylization tasks a minute and 1–10 running tasks depending on the plan; try again later or lower the submit rate.',
+		413: 'The request was too large for HiDream: give the video as a URL (or the image, for image to video) instead of a binary file.',
+		429: 'HiDream accepts 2 video-stylization and 10 text/image-to-video tasks a minute, and 1–10 running tasks depending on the plan; try again later or lower the submit rate.',
 	},
 	rateWindowMs: HIDREAM_RATE_WINDOW_MS,
 	defaultBaseUrl: 'https://www.hidreamai.com',
 };
 
-export async function submitStylization<T = unknown>(ctx: ApiContext, body: IDataObject, call: Omit<ApiCall, 'method' | 'path' | 'body'>): Promise<T> {
-	return await callApi<T>(ctx, hiDreamApi, { ...call, method: 'POST', path: STYLIZATION_PATH, body, createsJob: true });
+type Call = Omit<ApiCall, 'method' | 'path' | 'body' | 'qs'>;
+
+export async function submitTask<T = unknown>(ctx: ApiContext, task: HiDreamTask, body: IDataObject, call: Call): Promise<T> {
+	return await callApi<T>(ctx, hiDreamApi, { ...call, method: 'POST', path: asyncPath(task), body, createsJob: true });
 }
 
-export async function getStylizationResults<T = unknown>(ctx: ApiContext, taskId: string, call: Omit<ApiCall, 'method' | 'path' | 'qs'>): Promise<T> {
-	return await callApi<T>(ctx, hiDreamApi, { ...call, method: 'GET', path: `${STYLIZATION_PATH}/results`, qs: { task_id: taskId } });
+export async function getTaskResults<T = unknown>(ctx: ApiContext, task: HiDreamTask, taskId: string, call: Call): Promise<T> {
+	return await callApi<T>(ctx, hiDreamApi, { ...call, method: 'GET', path: `${asyncPath(task)}/results`, qs: { task_id: taskId } });
+}
+
+export async function getBatchResults<T = unknown>(ctx: ApiContext, task: HiDreamTask, taskIds: string[], call: Call): Promise<T> {
+	return await callApi<T>(ctx, hiDreamApi, { ...call, method: 'POST', path: batchPath(task), body: { task_id_list: taskIds } });
 }

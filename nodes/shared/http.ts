@@ -65,8 +65,11 @@ export interface ApiCall {
 	jobId?: string;
 	/** Sent even though the execution was stopped (to cancel its renders at the provider). */
 	afterStop?: boolean;
-	/** Paces job-creating calls: at most `max` per `windowMs` for this credential. */
-	pacing?: { max: number; windowMs: number };
+	/**
+	 * Paces job-creating calls: at most `max` per `windowMs` for this credential, counted apart per
+	 * `family` where the provider limits kinds of jobs separately (HiDream: stylization, generation).
+	 */
+	pacing?: { max: number; windowMs: number; family?: string };
 	/**
 	 * How long 429s are waited out in all, where that is longer than MAX_RATE_LIMIT_WAITS tries
 	 * (kvid: a concurrency slot frees only when a render ends). Beyond those tries each wait is at
@@ -177,7 +180,8 @@ export async function callApi<T = unknown>(ctx: ApiContext, api: ProviderApi, ca
 		request.body = call.body;
 	}
 
-	const pacer = call.pacing && submitPacer(`${api.credentialType}:${ctx.getNode().credentials?.[api.credentialType]?.id ?? ''}`, call.pacing.max, call.pacing.windowMs);
+	const pacerKey = `${api.credentialType}:${ctx.getNode().credentials?.[api.credentialType]?.id ?? ''}${call.pacing?.family ? `:${call.pacing.family}` : ''}`;
+	const pacer = call.pacing && submitPacer(pacerKey, call.pacing.max, call.pacing.windowMs);
 	let attempt = 0;
 	let rateLimitWaits = 0;
 	let rateLimitWaitedMs = 0;

@@ -5,6 +5,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
+import { prefetchStatuses, StatusRounds, type GetStatuses } from './batchStatus';
 import { downloadVideo } from './download';
 import type { ProviderApi } from './http';
 import { errorItem, forEachItem, jobIdOf, toItems, toNodeError, type ItemResult } from './items';
@@ -20,6 +21,8 @@ export interface VideoProvider {
 	/** Validates the item, starts one render and returns the job (status queued or later). */
 	submit(ctx: IExecuteFunctions, itemIndex: number): Promise<JobOutput>;
 	getStatus(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput>;
+	/** Many jobs' states in few requests, where the provider has a batch endpoint (HiDream): used to follow many jobs and by Get Status over many items. */
+	getStatuses?: GetStatuses;
 	/** The finished job with its `videoUrl`, or the job's current state when there is no file yet. */
 	getResult(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput>;
 	cancel?(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput>;
@@ -58,7 +61,12 @@ const MIN_POLL_MS = 1_000;
 
 /** One status check per item; with Route by Status, outputs Completed, Failed and Running. */
 export async function getStatusOperation(ctx: IExecuteFunctions, provider: VideoProvider): Promise<INodeExecutionData[][]> {
-	const items = await forEachItem(ctx, async (i) => await provider.getStatus(ctx, i, jobRef(ctx, provider, i)));
+	const prefetched = provider.getStatuses ? await prefetchStatuses(ctx, provider.getStatuses, (i) => jobRef(ctx, provider, i)) : undefined;
+	const items = await forEachItem(ctx, async (i) => {
+		const known = prefetched?.get(i);
+		if (known instanceof Error) throw known;
+		return known ?? (await provider.getStatus(ctx, i, jobRef(ctx, provider, i)));
+	});
 	if (!(ctx.getNodeParameter('routeByStatus', 0, false) as boolean)) return [items];
 	const routes: INodeExecutionData[][] = [[], [], []];
 	for (const item of items) {
@@ -171,7 +179,11 @@ export async function submitOperation(ctx: IExecuteFunctions, provider: VideoPro
 	if (followed.length) {
 		const statusChecks = new Semaphore(STATUS_CONCURRENCY);
 		const downloads = new Semaphore(DOWNLOAD_CONCURRENCY);
-		const settled = await Promise.allSettled(followed.map(async (f) => await follow(ctx, provider, f, statusChecks, downloads)));
+		const rounds = provider.getStatuses && new StatusRounds(ctx, provider.getStatuses);
+		const look: Look = rounds ? rounds.look : async (i, job) => await statusChecks.run(async () => await provider.getStatus(ctx, i, job));
+		const settled = await Promise.allSettled(
+			followed.map(async (f) => await follow(ctx, provider, f, look, downloads).finally(() => rounds?.forget(refOf(provider, f.submitted)))),
+		);
 		const stopped = settled.some((s) => s.status === 'rejected' && s.reason instanceof ExecutionStopped);
 		if (stopped) throw await stopFollowing(ctx, provider, followed.filter((_, n) => settled[n].status === 'rejected'), count);
 		settled.forEach((s, n) => {
@@ -220,11 +232,14 @@ function usualPollDelay(job: JobOutput, elapsedMs: number, polls: number, capMs:
 	return Math.min(capMs, Math.round(FIRST_POLL_MS * 1.6 ** polls));
 }
 
+/** One status check of a followed job: a request of its own, or its part of a status round. */
+type Look = (itemIndex: number, job: JobRef) => Promise<JobOutput>;
+
 async function follow(
 	ctx: IExecuteFunctions,
 	provider: VideoProvider,
 	f: Followed,
-	statusChecks: Semaphore,
+	look: Look,
 	downloads: Semaphore,
 ): Promise<ItemResult> {
 	const signal = ctx.getExecutionCancelSignal();
@@ -240,7 +255,7 @@ async function follow(
 				'The job is still running at the provider: check it later with Get Status / Get Result and this jobId, or raise the timeout.');
 		}
 		await pause(Math.min(nextPollDelay(last, now - f.startedAt, polls, f.options.pollIntervalMs, firstLookMs), deadline - now), signal);
-		last = await statusChecks.run(async () => await provider.getStatus(ctx, f.itemIndex, job));
+		last = await look(f.itemIndex, job);
 		if (last.status === 'completed') {
 			return await fetchResult(ctx, provider, f.itemIndex, job, f.options, downloads, last);
 		}

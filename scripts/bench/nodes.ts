@@ -4,3 +4,4 @@
  */
 export const { AiStudios } = require('../../nodes/AiStudios/AiStudios.node.ts') as typeof import('../../nodes/AiStudios/AiStudios.node');
 export const { CdnVideo } = require('../../nodes/CdnVideo/CdnVideo.node.ts') as typeof import('../../nodes/CdnVideo/CdnVideo.node');
+export const { HiDream } = require('../../nodes/HiDream/HiDream.node.ts') as typeof import('../../nodes/HiDream/HiDream.node');

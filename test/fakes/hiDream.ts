@@ -15,6 +15,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { handleTaskRequest, type HiDreamTaskName } from './hiDreamTasks';
 import {
 	type ClockJob,
 	type FakeProvider,
@@ -47,12 +48,16 @@ export const HIDREAM_SUBMIT_PATH = '/api-pub/gw/v2/video/video_edit/async';
 export const HIDREAM_RESULTS_PATH = `${HIDREAM_SUBMIT_PATH}/results`;
 
 export interface HiDreamJobData {
+	/** the task family the job was submitted to (its results live under that family's path) */
+	task: HiDreamTaskName;
 	/** the submit body as received */
 	body: Record<string, unknown>;
 	requestId: string;
 	notifyUrl?: string;
 	/** decoded size of a base64 video; undefined for a URL */
 	videoBytes?: number;
+	/** decoded size of a base64 image (image-to-video); undefined for a URL */
+	imageBytes?: number;
 	subTaskIds: string[];
 	/** forced task_status per sub-task index (reported as is) */
 	forcedStatus: Map<number, number>;
@@ -83,15 +88,15 @@ export interface CallbackAttempt {
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const FINAL_STATUSES = [1, 3, 4];
 /** how often an unfinished task with a notify_url is looked at again */
 const CALLBACK_CHECK_MS = 100;
 /** a task that has not ended this long after its render time gets no callback */
 const CALLBACK_GIVE_UP_MS = 10 * 60_000;
 
-function isHttpUrl(value: string): boolean {
+export function isHttpUrl(value: string): boolean {
 	try {
 		const url = new URL(value);
 		return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
@@ -111,6 +116,12 @@ export class HiDreamFake implements FakeProvider {
 	tokenLifetimeMs!: number;
 	/** accepted stylization tasks per window (HiDream: 2 a minute) */
 	stylizationsPerWindow!: number;
+	/** accepted text- and image-to-video tasks per window, counted together (HiDream: 10 a minute) */
+	generationsPerWindow!: number;
+	/** how the batch results endpoint refuses every request; null = it answers */
+	batchRefusal!: { status: number; code?: number } | null;
+	/** task ids the batch answer leaves out (asked one by one, they are found) */
+	readonly batchOmits = new Set<string>();
 	rateWindowMs!: number;
 	/** Retry-After of a 429: seconds, 'auto' (when the window frees a slot) or null (no header) */
 	retryAfterSeconds!: number | 'auto' | null;
@@ -128,7 +139,8 @@ export class HiDreamFake implements FakeProvider {
 	/** every callback POST, in order */
 	callbacks!: CallbackAttempt[];
 
-	private submitHits: number[] = [];
+	submitHits: number[] = [];
+	generationHits: number[] = [];
 	private timers = new Set<NodeJS.Timeout>();
 	private inFlight = new Set<http.ClientRequest>();
 	private deliveries = new Map<string, Promise<CallbackAttempt[]>>();
@@ -154,6 +166,10 @@ export class HiDreamFake implements FakeProvider {
 		this.staticToken = 'hidream-sandbox-static-token';
 		this.tokenLifetimeMs = 24 * 60 * 60 * 1000;
 		this.stylizationsPerWindow = 2;
+		this.generationsPerWindow = 10;
+		this.batchRefusal = null;
+		this.batchOmits.clear();
+		this.generationHits = [];
 		this.rateWindowMs = 60_000;
 		this.retryAfterSeconds = null;
 		this.subTasksPerTask = 1;
@@ -239,6 +255,7 @@ export class HiDreamFake implements FakeProvider {
 			if (req.method !== 'GET') return sendJson(res, 405, { code: 405, message: 'method not allowed' }, { Allow: 'GET' });
 			return this.exchange(req, res, server);
 		}
+		if (handleTaskRequest(this, req, res, server, requestId)) return;
 		if (req.path !== HIDREAM_SUBMIT_PATH && req.path !== HIDREAM_RESULTS_PATH) {
 			return sendJson(res, 404, { code: 404, message: 'not found', request_id: requestId });
 		}
@@ -251,7 +268,7 @@ export class HiDreamFake implements FakeProvider {
 		return this.results(req, res, server, requestId);
 	}
 
-	private authorized(req: RecordedRequest, now: number): boolean {
+	authorized(req: RecordedRequest, now: number): boolean {
 		const header = req.headers.authorization;
 		const match = typeof header === 'string' ? /^Bearer (\S+)$/.exec(header) : null;
 		if (!match) return false;
@@ -273,7 +290,7 @@ export class HiDreamFake implements FakeProvider {
 		sendJson(res, 200, { code: 0, message: 'success', result: { token, expire_time: Math.floor(expiresAt / 1000) } });
 	}
 
-	private refuse(res: http.ServerResponse, requestId: string, code: number, message: string): void {
+	refuse(res: http.ServerResponse, requestId: string, code: number, message: string): void {
 		sendJson(res, 200, { code, message, request_id: requestId, result: {} });
 	}
 
@@ -314,6 +331,7 @@ export class HiDreamFake implements FakeProvider {
 			);
 		}
 		const job = this.clock.create(server, {
+			task: 'videoStylization',
 			body,
 			requestId,
 			notifyUrl: notifyUrl as string | undefined,
@@ -334,7 +352,8 @@ export class HiDreamFake implements FakeProvider {
 		const taskId = req.query.task_id;
 		if (!taskId) return this.refuse(res, requestId, CODE_BAD_PARAMETER, 'task_id is required');
 		const job = this.clock.get(taskId);
-		if (!job) return this.refuse(res, requestId, CODE_TASK_NOT_FOUND, `task ${taskId} does not exist`);
+		// each family looks up its own tasks only
+		if (!job || job.task !== 'videoStylization') return this.refuse(res, requestId, CODE_TASK_NOT_FOUND, `task ${taskId} does not exist`);
 		sendJson(res, 200, {
 			code: 0,
 			message: 'success',
@@ -355,7 +374,7 @@ export class HiDreamFake implements FakeProvider {
 	}
 
 	/** looks at the task when it should end, and again until it has, then calls back */
-	private watchForEnd(job: HiDreamJob, server: FakeServer): void {
+	watchForEnd(job: HiDreamJob, server: FakeServer): void {
 		/** true once the task has ended (and its callback started) or is gone */
 		const look = (): boolean => {
 			if (this.clock.get(job.id) !== job || this.deliveries.has(job.id)) return true;

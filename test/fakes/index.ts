@@ -13,6 +13,7 @@ import { FakeServer, type FakeProvider, type FakeServerOptions } from './server'
 export * from './server';
 export * from './cdnVideo';
 export * from './hiDream';
+export * from './hiDreamTasks';
 export * from './aiStudios';
 export * from './aiStudiosV3';
 export * from './kvid';

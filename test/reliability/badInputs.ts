@@ -26,6 +26,8 @@ const file = (mimeType: string, bytes = Buffer.from('not really a file')): INode
 
 const emoji = (n: number) => '🎬'.repeat(n);
 const i2v = { mode: 'imageToVideo', imageUrl: 'https://img.example/first-frame.jpg' };
+const t2v = { task: 'textToVideo', prompt: 'A red fox runs through fresh snow' };
+const hdI2v = { task: 'imageToVideo', imageSource: 'url', imageUrl: 'https://img.example/first-frame.jpg' };
 
 export const BAD_INPUTS: BadInput[] = [
 	// AI Studios
@@ -84,6 +86,14 @@ export const BAD_INPUTS: BadInput[] = [
 	{ provider: 'hiDream', what: 'jobId "?task_id=1"', parameter: 'jobId', params: { operation: 'getStatus', jobId: '?task_id=1' } },
 	{ provider: 'hiDream', what: 'jobId "#frag"', parameter: 'jobId', params: { operation: 'getResult', jobId: '#frag' } },
 	{ provider: 'hiDream', what: 'jobId of 5000 characters', parameter: 'jobId', params: { operation: 'getStatus', jobId: 'h'.repeat(5000) } },
+	{ provider: 'hiDream', what: 'text to video, prompt of tabs and newlines', parameter: 'prompt', params: { ...t2v, prompt: '\n\t \n' } },
+	{ provider: 'hiDream', what: 'image to video, image URL "file:///etc/passwd"', parameter: 'imageUrl', params: { ...hdI2v, imageUrl: 'file:///etc/passwd' } },
+	{ provider: 'hiDream', what: 'image to video, a binary video instead of an image', parameter: 'binaryPropertyName', params: { ...hdI2v, imageSource: 'binary' }, items: file('video/mp4') },
+	{ provider: 'hiDream', what: 'resolution "1280x720" (x, not *)', parameter: 'options.resolution', params: { ...t2v, options: { resolution: '1280x720' } } },
+	{ provider: 'hiDream', what: 'camera move "left" (not a number)', parameter: 'options.cameraMoveHorizontal', params: { ...t2v, options: { cameraMoveHorizontal: 'left' } } },
+	{ provider: 'hiDream', what: 'camera move -5.5', parameter: 'options.cameraMoveDepth', params: { ...hdI2v, options: { cameraMoveDepth: -5.5 } } },
+	{ provider: 'hiDream', what: 'motion strength "max"', parameter: 'options.motionStrength', params: { ...t2v, options: { motionStrength: 'max' } } },
+	{ provider: 'hiDream', what: 'Get Status with task "TextToVideo" (wrong case)', parameter: 'task', params: { operation: 'getStatus', jobId: 'task-1', task: 'TextToVideo' } },
 	// kvid
 	{ provider: 'kvid', what: 'frames "80" as text (one below the edge)', parameter: 'options.numFrames', params: { options: { numFrames: '80' } } },
 	{ provider: 'kvid', what: 'frame rate 24.5', parameter: 'options.framesPerSecond', params: { options: { framesPerSecond: 24.5 } } },

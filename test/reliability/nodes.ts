@@ -288,14 +288,22 @@ export const cdnVideo: Adapter = withOperations(
 	},
 );
 
-export const hiDream: Adapter = withOperations({
-	provider: 'hiDream',
+const hiDreamBase = {
+	provider: 'hiDream' as const,
 	displayName: 'HiDream',
 	node: () => new HiDream(),
 	credentialType: new HiDreamApi(),
-	credentials: (server) => [
+	credentials: (server: FakeServer) => [
 		{ type: new HiDreamApi(), data: { authentication: 'token', token: server.provider(HiDreamFake).staticToken, baseUrl: server.baseUrl, sessionToken: '', sessionExpiresAt: '' } },
 	],
+	rateLimitWaitMs: 60_000,
+	acceptedSubmits: (server: FakeServer) => server.provider(HiDreamFake).acceptedSubmits,
+	lastJobId: (server: FakeServer) => server.provider(HiDreamFake).lastJobId,
+	refusalBody: (message: string) => ({ code: 1001, message, result: {} }),
+};
+
+export const hiDream: Adapter = withOperations({
+	...hiDreamBase,
 	submitParams: {
 		operation: 'submit',
 		style: 'ink_wash',
@@ -305,10 +313,24 @@ export const hiDream: Adapter = withOperations({
 	},
 	jobParams: (job) => ({ jobId: job.jobId }),
 	paths: { submit: /\/video_edit\/async$/, status: /\/video_edit\/async\/results$/, result: /\/video_edit\/async\/results$/ },
-	rateLimitWaitMs: 60_000,
-	acceptedSubmits: (server) => server.provider(HiDreamFake).acceptedSubmits,
-	lastJobId: (server) => server.provider(HiDreamFake).lastJobId,
-	refusalBody: (message) => ({ code: 1001, message, result: {} }),
+});
+
+/** HiDream's v3 text-to-video: its own endpoints, its task carried with the job. */
+export const hiDreamTextToVideo: Adapter = withOperations({
+	...hiDreamBase,
+	column: 'hiDream t2v',
+	submitParams: { operation: 'submit', task: 'textToVideo', prompt: 'A red fox runs through fresh snow', rateLimit: { maxSubmits: 1000, windowSeconds: 1 } },
+	jobParams: (job) => ({ jobId: job.jobId, task: job.task }),
+	paths: { submit: /\/v3\/video\/txt2video\/async$/, status: /\/v3\/video\/txt2video\/async\/results$/, result: /\/v3\/video\/txt2video\/async\/results$/ },
+});
+
+/** HiDream's v3 image-to-video. */
+export const hiDreamImageToVideo: Adapter = withOperations({
+	...hiDreamBase,
+	column: 'hiDream i2v',
+	submitParams: { operation: 'submit', task: 'imageToVideo', imageSource: 'url', imageUrl: 'https://media.example.com/fox.jpg', rateLimit: { maxSubmits: 1000, windowSeconds: 1 } },
+	jobParams: (job) => ({ jobId: job.jobId, task: job.task }),
+	paths: { submit: /\/v3\/video\/img2video\/async$/, status: /\/v3\/video\/img2video\/async\/results$/, result: /\/v3\/video\/img2video\/async\/results$/ },
 });
 
 export const kvid: Adapter = withOperations({
@@ -345,7 +367,7 @@ export const kvidGeneration: Adapter = withOperations({
 	refusalBody: (message) => ({ success: false, error: 'INVALID_PARAMETERS', message }),
 });
 
-export const ADAPTERS: Adapter[] = [aiStudios, aiStudiosV3, cdnVideo, hiDream, kvid, kvidGeneration];
+export const ADAPTERS: Adapter[] = [aiStudios, aiStudiosV3, cdnVideo, hiDream, hiDreamTextToVideo, hiDreamImageToVideo, kvid, kvidGeneration];
 
 /** The adapter's name in titles and tables. */
 export const columnOf = (adapter: Adapter) => adapter.column ?? adapter.provider;
@@ -353,6 +375,7 @@ export const columnOf = (adapter: Adapter) => adapter.column ?? adapter.provider
 /** Prepares the fakes for a table run: limits that would otherwise interfere with many short runs. */
 export function relaxLimits(server: FakeServer): void {
 	server.provider(HiDreamFake).stylizationsPerWindow = 1000;
+	server.provider(HiDreamFake).generationsPerWindow = 1000;
 	server.provider(CdnVideoFake).generatePerMinute = 1000;
 	server.provider(KvidFake).concurrentLimit = 1000;
 	server.provider(KvidGenerationFake).concurrentLimit = 1000;

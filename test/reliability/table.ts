@@ -9,6 +9,7 @@ import path from 'node:path';
 
 import { BAD_INPUTS } from './badInputs';
 import { DOWNLOAD_FAULTS, JOB_FAULTS, ONCE, PERSISTENT, PROVES, type ApiFault } from './matrix';
+import { BATCH_FAULTS, BATCH_OPERATIONS, batchProves } from './batchCases';
 import { ADAPTERS, columnOf, type OperationKind } from './nodes';
 import { MODES, SECRET_SCENARIOS } from './secretCases';
 
@@ -68,7 +69,8 @@ export function renderTables(): string {
 	const loginCells = ADAPTERS.find((a) => a.provider === 'cdnVideo')!.operations.length;
 	const tokenTitles = titles('tokens.test.ts');
 	const loginBatchTitles = titles('secrets.test.ts');
-	const faultCells = once.cells + persistent.cells + downloadCells + jobCells;
+	const batchCells = BATCH_FAULTS.length * BATCH_OPERATIONS.length;
+	const faultCells = once.cells + persistent.cells + downloadCells + jobCells + batchCells;
 
 	const out: string[] = [];
 	out.push('### Counts', '');
@@ -77,6 +79,7 @@ export function renderTables(): string {
 	out.push(row(['API faults, every try (faults × operations × nodes)', persistent.cells]));
 	out.push(row(['download faults (faults × operations × nodes)', downloadCells]));
 	out.push(row(['render faults (faults × operations × nodes, + cdnVideo cancel)', jobCells]));
+	out.push(row(['HiDream batch status checks (faults × operations)', batchCells]));
 	out.push(row(['**all fault cells**', `**${faultCells}**`]));
 	out.push(row(['bad inputs', BAD_INPUTS.length]));
 	out.push(row(['secret checks (credential modes × scenarios)', secretCells]));
@@ -120,6 +123,15 @@ export function renderTables(): string {
 		}
 	}
 	out.push(row(['canceled by someone else', 'cancel', ...ADAPTERS.map((a) => (a.provider === 'cdnVideo' ? '✓' : '–')), 'clear error (HTTP 400 “wrong task status: CANCELED”) carrying the jobId']));
+	out.push('');
+
+	out.push('### HiDream batch status checks (`POST …/async/results/batch`)', '');
+	out.push(
+		'Get Status over 3 items and Submit + Wait for Completion of 3 text-to-video jobs ask HiDream for the 3 tasks in one batch request; the fault hits that request. Every cell asserts the correct result for all 3 items (status, and for the wait the video byte for byte), exactly 3 jobs, and which requests went out.',
+		'',
+	);
+	out.push(header(['fault', ...BATCH_OPERATIONS, 'what it proves']));
+	for (const fault of BATCH_FAULTS) out.push(row([fault.id, ...BATCH_OPERATIONS.map(() => '✓'), batchProves(fault)]));
 	out.push('');
 
 	out.push('### Bad input (each: an error `Parameter "<name>" …` from the input check, zero requests to the API and the file host)', '');

@@ -7,7 +7,8 @@ import { NodeApiError, NodeOperationError, type IDataObject, type INodeExecution
 
 import { HiDreamApi, tokenExpiresAt } from '../../credentials/HiDreamApi.credentials';
 import { HiDream } from '../../nodes/HiDream/HiDream.node';
-import { MAX_BINARY_VIDEO_BYTES, newRequestId } from '../../nodes/HiDream/actions/submit.operation';
+import { newRequestId } from '../../nodes/HiDream/actions/common';
+import { MAX_BINARY_VIDEO_BYTES } from '../../nodes/HiDream/actions/stylize';
 import { toJobStatus } from '../../nodes/HiDream/job';
 import {
 	FILES,
@@ -16,10 +17,12 @@ import {
 	HIDREAM_SUBMIT_PATH,
 	HIDREAM_TOKEN_PATH,
 	HiDreamFake,
+	hiDreamBatchPath,
 	startFakeProviders,
 	videoBytes,
 	type FakeServer,
 } from '../fakes';
+import { failure, realSleep, until, withMockedClock } from '../helpers/clock';
 import { CredentialStore, runNode, testCredential, type RunOptions } from '../helpers/n8nContext';
 
 const API_KEY = 'hidream-sandbox-api-key';
@@ -64,48 +67,12 @@ async function run(parameters: IDataObject, extra: Partial<RunOptions> = {}, sto
 
 const json = (items: INodeExecutionData[][]) => items[0].map((i) => i.json);
 const apiRequests = (method?: string, path?: string | RegExp) => server.requestsTo('hiDream', method, path);
-const submits = () => apiRequests('POST', HIDREAM_SUBMIT_PATH);
+const submits = () => apiRequests('POST', new RegExp(`^${HIDREAM_SUBMIT_PATH}$`));
 const sentBody = (n = 0) => submits()[n].body as IDataObject;
 
 async function submitOne(params: IDataObject = {}, extra: Partial<RunOptions> = {}) {
 	const { output } = await run({ ...submitParams, ...params }, extra);
 	return output[0][0].json;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error & { description?: string; httpCode?: string; context: IDataObject }> {
-	try {
-		await promise;
-	} catch (error) {
-		return error as Error & { description?: string; httpCode?: string; context: IDataObject };
-	}
-	throw new Error('expected the node to fail');
-}
-
-/** real timers, kept for waiting on HTTP while the node's clock is mocked */
-const realSetTimeout = global.setTimeout;
-const realSleep = (ms: number) => new Promise<void>((resolve) => realSetTimeout(resolve, ms));
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-	// counted, not timed: Date may be mocked
-	for (let waited = 0; !condition(); waited += 10) {
-		if (waited > timeoutMs) throw new Error('condition not met in time');
-		await realSleep(10);
-	}
-	// let the request that met the condition finish before time moves
-	await realSleep(50);
-}
-
-/** Runs `test` with Date and timers mocked, so a minute-long wait of the node passes at once. */
-async function withMockedClock<T>(test: (advance: (ms: number) => Promise<void>) => Promise<T>): Promise<T> {
-	jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-	try {
-		return await test(async (ms) => {
-			jest.advanceTimersByTime(ms);
-			await realSleep(100);
-		});
-	} finally {
-		jest.useRealTimers();
-	}
 }
 
 function videoItem(bytes: Buffer, mimeType = 'video/mp4', property = 'data'): INodeExecutionData {
@@ -583,8 +550,8 @@ describe('HiDream credential', () => {
 		const polled = await runNode(options({ operation: 'getStatus' }, { credentials: apiKeyCredentials(), items: submitted.output[0].map((i) => ({ json: i.json })) }), store);
 		expect(polled.output[0].map((i) => i.json.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
 		expect(fake.exchanges).toBe(2);
-		// the exchange first, then four reads with the new token: no refused request
-		expect(apiRequests().map((r) => r.path)).toEqual([HIDREAM_TOKEN_PATH, ...Array(4).fill(HIDREAM_RESULTS_PATH)]);
+		// the exchange first, then one batch read of the four with the new token: no refused request
+		expect(apiRequests().map((r) => r.path)).toEqual([HIDREAM_TOKEN_PATH, hiDreamBatchPath('video_edit')]);
 		expect(Number(store.get('hiDreamApi').data.sessionExpiresAt)).toBeGreaterThan(Date.now());
 	});
 
@@ -611,8 +578,10 @@ describe('HiDream credential', () => {
 		fake.expireTokens();
 		const { output } = await pending;
 		expect(output[0].map((i) => i.json.status)).toEqual(['completed', 'completed', 'completed']);
-		// the status checks of all three ran at once and were all refused; one exchange serves them
-		expect(apiRequests('GET', HIDREAM_RESULTS_PATH).filter((r) => r.headers.authorization !== `Bearer ${String(store.get('hiDreamApi').data.sessionToken)}`).length).toBeGreaterThanOrEqual(2);
+		// the three are checked together (one batch request), refused with the old token; one exchange serves the rest
+		const checks = apiRequests(undefined, HIDREAM_RESULTS_PATH);
+		expect(checks.filter((r) => r.headers.authorization !== `Bearer ${String(store.get('hiDreamApi').data.sessionToken)}`).length).toBeGreaterThanOrEqual(1);
+		expect(checks.every((r) => r.path === hiDreamBatchPath('video_edit'))).toBe(true);
 		expect(fake.exchanges).toBe(2);
 	});
 
@@ -690,7 +659,10 @@ describe('HiDream wait for completion', () => {
 		expect(elapsed).toBeLessThan(4000);
 		const posts = submits();
 		expect(posts).toHaveLength(3);
-		expect(posts[2].at).toBeLessThanOrEqual(apiRequests('GET', HIDREAM_RESULTS_PATH)[0].at);
+		// the three are followed together: their status checks go out as batches
+		const checks = apiRequests(undefined, HIDREAM_RESULTS_PATH);
+		expect(posts[2].at).toBeLessThanOrEqual(checks[0].at);
+		expect(checks.every((r) => r.path === hiDreamBatchPath('video_edit'))).toBe(true);
 		output[0].forEach((item, n) => {
 			expect(item.pairedItem).toEqual({ item: n });
 			expect(item.json.status).toBe('completed');

@@ -23,7 +23,7 @@ function menu(description: INodeTypeDescription): Array<[string, string]> {
 	return (field.options as Array<{ name: string; value: string }>).map((o) => [o.value, o.name]);
 }
 
-test.each([new AiStudios(), new CdnVideo(), new HiDream()].map((n) => [n.description.displayName, n.description]))(
+test.each([new AiStudios(), new CdnVideo()].map((n) => [n.description.displayName, n.description]))(
 	'%s: the subtitle is the operation as the menu writes it',
 	(_name, description) => {
 		const operations = menu(description as INodeTypeDescription);
@@ -32,6 +32,13 @@ test.each([new AiStudios(), new CdnVideo(), new HiDream()].map((n) => [n.descrip
 		expect(subtitle(description as INodeTypeDescription, { operation: 'getStatus' })).toBe('Get Status');
 	},
 );
+
+test('HiDream: the subtitle names the operation, and for Submit the task as its menu writes it', () => {
+	const { description } = new HiDream();
+	for (const [value, name] of menu(description)) if (value !== 'submit') expect(subtitle(description, { operation: value, task: 'textToVideo' })).toBe(name);
+	expect(subtitle(description, { operation: 'submit', task: 'videoStylization' })).toBe('Submit: Video Stylization');
+	expect(subtitle(description, { operation: 'submit', task: 'imageToVideo' })).toBe('Submit: Image to Video');
+});
 
 test('kvid.ai: the subtitle names the operation, and for Submit the mode and model as their menus write them', () => {
 	const { description } = new Kvid();

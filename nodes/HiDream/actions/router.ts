@@ -2,17 +2,24 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { downloadFields, jobIdField, routeByStatusField } from '../../shared/descriptions';
 import { routeOperation, type VideoProvider } from '../../shared/jobs';
+import { getStatuses } from '../batch';
 import * as job from '../job';
 import { hiDreamApi } from '../transport';
 import * as submit from './submit.operation';
 
-/** HiDream has no cancel endpoint; Get Result reads the same results endpoint as Get Status. */
+/**
+ * HiDream has no cancel endpoint; Get Result reads the same results endpoint as Get Status, and
+ * many jobs are checked together through the batch results endpoint.
+ */
 export const hiDreamProvider: VideoProvider = {
 	api: hiDreamApi,
+	jobRef: job.jobRef,
 	submit: submit.submit,
 	pollSeconds: submit.POLL_SECONDS,
 	getStatus: job.getStatus,
+	getStatuses,
 	getResult: job.getStatus,
+	refOf: job.refOf,
 };
 
 export const operationField: INodeProperties = {
@@ -21,16 +28,39 @@ export const operationField: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	options: [
-		{ name: 'Get Result', value: 'getResult', action: 'Get the result of a stylization', description: 'Video link, and the stylized video as a binary file' },
-		{ name: 'Get Status', value: 'getStatus', action: 'Get the status of a stylization', description: 'One status check of a stylization task' },
-		{ name: 'Submit', value: 'submit', action: 'Submit a video stylization', description: 'Start restyling a video' },
+		{ name: 'Get Result', value: 'getResult', action: 'Get the result of a video task', description: 'Video link, and the video as a binary file' },
+		{ name: 'Get Status', value: 'getStatus', action: 'Get the status of a video task', description: 'One status check of a task (many items: checked together)' },
+		{ name: 'Submit', value: 'submit', action: 'Submit a video task', description: 'Start a video stylization, text-to-video or image-to-video task' },
 	],
 	default: 'submit',
+};
+
+/**
+ * An expression: the task of the incoming job. (Being an expression, it is not one of the options,
+ * which the options-default lint rule can only see in a literal.)
+ */
+const TASK_OF_INCOMING_JOB = '={{ $json.task }}';
+
+/** getStatus / getResult: the task travels with the job, because HiDream looks each task's jobs up separately. */
+const jobTaskField: INodeProperties = {
+	displayName: 'Task',
+	name: 'task',
+	type: 'options',
+	options: [
+		{ name: 'Image to Video', value: 'imageToVideo' },
+		{ name: 'Text to Video', value: 'textToVideo' },
+		{ name: 'Video Stylization', value: 'videoStylization' },
+	],
+	default: TASK_OF_INCOMING_JOB,
+	description:
+		'The task the job was submitted as. The default reads it from the incoming item (Submit, Get Status and Get Result all output it); empty means Video Stylization.',
+	displayOptions: { show: { operation: ['getStatus', 'getResult'] } },
 };
 
 export const properties: INodeProperties[] = [
 	operationField,
 	jobIdField(['getStatus', 'getResult']),
+	jobTaskField,
 	routeByStatusField,
 	...submit.description,
 	...downloadFields(['getResult']),
