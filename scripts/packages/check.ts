@@ -52,7 +52,8 @@ async function checkPackage(scanner: Scanner, name: string, dir: string, single:
 }
 
 async function main(): Promise<void> {
-	const scanner = (await import('@n8n/scan-community-package/scanner/scanner.mjs')) as unknown as Scanner;
+	const scannerModule: string = '@n8n/scan-community-package/scanner/scanner.mjs'; // ESM, typed by Scanner above
+	const scanner = (await import(scannerModule)) as Scanner;
 	fs.rmSync(TARBALLS_DIR, { recursive: true, force: true });
 	fs.mkdirSync(TARBALLS_DIR, { recursive: true });
 	const problems: string[] = [];

@@ -29,7 +29,7 @@ function credentialTable(properties: INodeProperties[]): string {
 /** Node parameters (options of collections included) whose text points at the execution's resume URL. */
 function resumeUrlFields(facts: ProviderFacts): string[] {
 	const found = new Set<string>();
-	const visit = (props: Array<INodeProperties | Record<string, unknown>>) => {
+	const visit = (props: Array<Record<string, unknown>>) => {
 		for (const p of props) {
 			const text = `${String(p.description ?? '')} ${String(p.placeholder ?? '')}`;
 			if (text.includes('$execution.resumeUrl') && typeof p.displayName === 'string') found.add(p.displayName);
@@ -37,7 +37,7 @@ function resumeUrlFields(facts: ProviderFacts): string[] {
 			if (Array.isArray(p.values)) visit(p.values as Array<Record<string, unknown>>);
 		}
 	};
-	for (const d of facts.descriptions) visit(d.properties);
+	for (const d of facts.descriptions) visit(d.properties as unknown as Array<Record<string, unknown>>);
 	return [...found];
 }
 
