@@ -47,7 +47,7 @@ export const SINGLE_PACKAGES: SinglePackage[] = [
 		name: 'n8n-nodes-cdnvideo',
 		nodeFolder: 'CdnVideo',
 		summary: 'n8n node for the CDNvideo virtual presenter: render talking-presenter videos and follow them to the finished file',
-		provider: 'CDNvideo virtual presenter',
+		provider: 'CDNvideo',
 		providerUrl: 'https://www.cdnvideo.ru',
 		keywords: ['cdnvideo', 'virtual-presenter', 'ai-video', 'talking-head'],
 	},

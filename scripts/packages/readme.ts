@@ -21,7 +21,9 @@ function credentialTable(properties: INodeProperties[]): string {
 		.map((p) => {
 			const secret = p.typeOptions?.password ? ' (secret)' : '';
 			const byDefault = p.default === '' || p.default === undefined ? '' : ` Default: \`${String(p.default)}\`.`;
-			return `| ${cell(p.displayName)} | \`${p.name}\`${secret} | ${cell(p.description)}${byDefault} |`;
+			const choices = (p.options as Array<{ name: string; value: unknown }> | undefined)?.map((o) => `\`${String(o.value)}\` (${o.name})`);
+			const options = choices ? ` One of ${choices.join(', ')}.` : '';
+			return `| ${cell(p.displayName)} | \`${p.name}\`${secret} | ${cell(p.description)}${options}${byDefault} |`;
 		});
 	return ['| Field | Name | Notes |', '|---|---|---|', ...rows].join('\n');
 }
@@ -78,7 +80,8 @@ export function renderReadme(pkg: SinglePackage, facts: ProviderFacts, examples:
 		package: pkg.name,
 		provider: pkg.provider,
 		providerUrl: pkg.providerUrl,
-		description: base.description.replace(/\.$/, ''),
+		// follows a colon: "…AI Studios: render chroma-key videos…" (an acronym keeps its capitals)
+		description: base.description.replace(/\.$/, '').replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase()),
 		displayName: base.displayName,
 		nodeName: facts.nodeName,
 		credentialName: facts.credential.name,
