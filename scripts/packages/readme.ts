@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { INodeProperties } from 'n8n-workflow';
 
-import { COMBINED_PACKAGE, type SinglePackage } from './config';
+import { COMBINED_PACKAGE, REPO_ROOT, type SinglePackage } from './config';
 import { findProperty, operations, type ProviderFacts } from './compiled';
 import type { Workflow } from './sources';
 
@@ -71,6 +71,19 @@ function waitingPatterns(facts: ProviderFacts, exampleFiles: string[]): string {
 	return ways.map((w, i) => `${i + 1}. ${w}`).join('\n');
 }
 
+/**
+ * Pictures of one provider's node in a README (e.g. from `npm run screenshots`): the local images
+ * whose file name contains one of `names`, as absolute links under `rawBase` (npm shows a README
+ * without the repository's files around it).
+ */
+export function providerPictures(readme: string, names: string[], rawBase: string): string {
+	const wanted = names.map((n) => n.toLowerCase());
+	const found = [...readme.matchAll(/!\[([^\]]*)\]\(([^)\s]+)\)/g)]
+		.filter(([, , src]) => !/^[a-z]+:/i.test(src) && wanted.some((n) => path.basename(src).toLowerCase().includes(n)))
+		.map(([, alt, src]) => `![${alt}](${rawBase}/${src.replace(/^\.\//, '')})`);
+	return [...new Set(found)].join('\n\n');
+}
+
 export function renderReadme(pkg: SinglePackage, facts: ProviderFacts, examples: Record<string, Workflow>, repository: string): string {
 	const base = facts.descriptions[0];
 	const ops = operations(facts.descriptions)
@@ -94,9 +107,15 @@ export function renderReadme(pkg: SinglePackage, facts: ProviderFacts, examples:
 			.join('\n'),
 		combined: COMBINED_PACKAGE,
 		repository,
+		pictures: providerPictures(
+			fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8'),
+			[pkg.nodeFolder, facts.nodeName],
+			`${repository.replace('https://github.com/', 'https://raw.githubusercontent.com/')}/HEAD`,
+		),
 	};
-	return fs.readFileSync(TEMPLATE, 'utf8').replace(/\{\{(\w+)\}\}/g, (whole, key: string) => {
+	const text = fs.readFileSync(TEMPLATE, 'utf8').replace(/\{\{(\w+)\}\}/g, (whole, key: string) => {
 		if (!(key in values)) throw new Error(`README.template.md: unknown placeholder ${whole}`);
 		return values[key];
 	});
+	return text.replace(/\n{3,}/g, '\n\n'); // an empty block (no pictures) leaves no gap
 }

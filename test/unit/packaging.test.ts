@@ -9,6 +9,7 @@ import * as path from 'path';
 
 import { REPO_ROOT } from '../../scripts/packages/config';
 import { sourceLinks } from '../../scripts/packages/manifest';
+import { providerPictures } from '../../scripts/packages/readme';
 import { examplesFor, importClosure, retypeWorkflow, type Workflow } from '../../scripts/packages/sources';
 import { verifyPackedPackage } from '../../scripts/packages/verify';
 
@@ -101,6 +102,14 @@ describe('what a single package is made of', () => {
 		expect(JSON.stringify(retyped)).not.toContain('n8n-nodes-ai-video.');
 		expect(file).toMatch(/^kvid/);
 	});
+});
+
+test("a package's README takes the pictures of its provider's node from the repository README, as absolute links", () => {
+	const readme = '![Polling loop](docs/images/cdnvideo-polling.png)\n![Kvid form](./docs/images/kvid-submit.png)\n![Badge](https://x.test/cdnvideo.svg)';
+	expect(providerPictures(readme, ['CdnVideo', 'cdnVideo'], 'https://raw.githubusercontent.com/o/r/HEAD')).toBe(
+		'![Polling loop](https://raw.githubusercontent.com/o/r/HEAD/docs/images/cdnvideo-polling.png)',
+	);
+	expect(providerPictures(readme, ['HiDream', 'hiDream'], 'https://raw.githubusercontent.com/o/r/HEAD')).toBe('');
 });
 
 test('the release workflow runs only commands of `npm test`, then publishes every tarball with provenance', () => {
