@@ -42,14 +42,15 @@ function buildPackage(pkg: SinglePackage, writeManifests: boolean): void {
 	const facts = providerFacts(pkg.nodeFolder);
 	const manifest = packageJson(pkg, facts);
 	const sources = importClosure([facts.nodeEntry, facts.credentialEntry]);
+	const icons = iconFiles(sources);
 	const codex = codexFile(facts.nodeEntry);
-	ensureCommitted(pkg, manifest, [...sources, ...iconFiles(sources)], writeManifests);
+	ensureCommitted(pkg, manifest, [...sources, ...icons], writeManifests);
 	const examples = examplesFor(facts.nodeName);
 	const dir = path.join(BUILD_DIR, pkg.name);
 	fs.rmSync(dir, { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
 
-	copyInto(dir, [...sources, ...iconFiles(sources), 'LICENSE']);
+	copyInto(dir, [...sources, ...icons, 'LICENSE']);
 	if (codex) {
 		const data = readJson(path.join(REPO_ROOT, codex));
 		data.node = `${pkg.name}.${facts.nodeName}`;
