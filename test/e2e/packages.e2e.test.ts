@@ -5,7 +5,8 @@
  * types `<package>.<node>` against the fake providers: a single package's own shipped example,
  * one example per provider for the combined package. Then a single package is installed beside
  * the combined one, which n8n does not refuse although both define the same credential type, and
- * both packages' nodes run with the one credential saved before.
+ * both packages' nodes run with the one credential saved before. That home runs with
+ * N8N_UNVERIFIED_PACKAGES_ENABLED=false (n8n 3's default), which gates installing, not loading.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -116,7 +117,8 @@ describe(COMBINED_PACKAGE, () => {
 	const nodeNames = [...new Set(Object.values(examples).flatMap((wf) => wf.nodes.map((n) => n.type)).filter((t) => t.startsWith(`${COMBINED_PACKAGE}.`)).map((t) => t.slice(COMBINED_PACKAGE.length + 1)))].sort();
 
 	beforeAll(async () => {
-		home = createN8nHome({ customExtensions: false });
+		// n8n 3's default: it refuses installing unverified packages, and (2.41.1's code) does not stop installed ones loading
+		home = createN8nHome({ customExtensions: false, env: { N8N_UNVERIFIED_PACKAGES_ENABLED: 'false' } });
 		installCommunityPackage(home, packedTarball(COMBINED_PACKAGE));
 		await importSandboxCredentials(home, Object.values(examples));
 	}, 5 * 60_000);
