@@ -3,8 +3,8 @@
  * unpacked tarball): MIT, the community keyword, an `n8n` section whose files exist (one node and
  * one credential for a single-provider package), no runtime dependencies and `n8n-workflow` the
  * only peer, every `require` of the compiled code satisfied inside the package (or by n8n-workflow
- * and Node itself), every icon it names present, a README and a LICENSE, and examples that use
- * the package's own node types. Returns the problems found; none means the package is sound.
+ * and Node itself), every icon it names present, no eslint-disable comment, a README and a
+ * LICENSE, and examples that use the package's own node types. Returns the problems found; none means the package is sound.
  */
 import { builtinModules } from 'module';
 import * as fs from 'fs';
@@ -35,6 +35,9 @@ export function verifyPackedPackage(dir: string, single: boolean): string[] {
 	for (const file of ['README.md', 'LICENSE']) if (!fs.existsSync(path.join(dir, file))) problems.push(`${file} missing`);
 
 	const files = filesUnder(dir);
+	for (const file of files.filter((f) => /\.(js|ts|json)$/.test(f))) {
+		if (fs.readFileSync(path.join(dir, file), 'utf8').includes('eslint-disable')) problems.push(`${file} turns a lint rule off (eslint-disable)`);
+	}
 	for (const file of files.filter((f) => f.endsWith('.js'))) {
 		const code = fs.readFileSync(path.join(dir, file), 'utf8');
 		for (const [, spec] of code.matchAll(REQUIRE)) {

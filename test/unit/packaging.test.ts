@@ -59,7 +59,7 @@ describe('verifyPackedPackage', () => {
 				peerDependencies: { 'n8n-workflow': '*', 'n8n-core': '*' },
 				n8n: { ...manifest.n8n, nodes: [...manifest.n8n.nodes, 'dist/nodes/Y/Y.node.js'] },
 			}),
-			'dist/nodes/X/X.node.js': 'require("axios"); require("../shared/gone"); const icon = "file:../../icons/none.svg";',
+			'dist/nodes/X/X.node.js': 'require("axios"); require("../shared/gone"); const icon = "file:../../icons/none.svg"; // eslint-disable-line',
 			'examples/loop.json': JSON.stringify({ nodes: [{ type: 'n8n-nodes-ai-video.x' }] }),
 		});
 		fs.rmSync(path.join(dir, 'LICENSE'));
@@ -70,6 +70,7 @@ describe('verifyPackedPackage', () => {
 			'n8n section has 2 nodes and 1 credentials, not one of each',
 			'n8n section names dist/nodes/Y/Y.node.js, which is not in the package',
 			'LICENSE missing',
+			'dist/nodes/X/X.node.js turns a lint rule off (eslint-disable)',
 			'dist/nodes/X/X.node.js requires axios, a runtime dependency',
 			'dist/nodes/X/X.node.js requires ../shared/gone, which is not in the package',
 			'dist/nodes/X/X.node.js names icon ../../icons/none.svg, which is not in the package',
