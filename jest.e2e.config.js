@@ -8,6 +8,8 @@ module.exports = {
 	rootDir: __dirname,
 	testEnvironment: 'node',
 	testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+	// packages/ holds each single-provider package twice (committed manifest, assembled build)
+	modulePathIgnorePatterns: ['<rootDir>/packages/'],
 	transform: {
 		'^.+\\.ts$': [
 			'ts-jest',

@@ -1,0 +1,1 @@
+../../../credentials/AiStudiosApi.credentials.ts

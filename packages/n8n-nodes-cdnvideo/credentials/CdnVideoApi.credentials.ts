@@ -1,0 +1,1 @@
+../../../credentials/CdnVideoApi.credentials.ts

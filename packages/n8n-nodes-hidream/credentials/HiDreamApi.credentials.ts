@@ -1,0 +1,1 @@
+../../../credentials/HiDreamApi.credentials.ts

@@ -1,0 +1,1 @@
+../../../credentials/KvidApi.credentials.ts
