@@ -1,7 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type ILoadOptionsFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { servesVersion, type AiStudiosApiVersion } from '../../credentials/aiStudiosAccess';
-import { credentialsOf } from '../shared/http';
+import { credentialsOf } from '../shared/tokenSession';
 
 /**
  * `apiVersion`: typeVersion 1 keeps v2 as its default, so saved workflows run exactly as before;

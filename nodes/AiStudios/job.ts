@@ -1,9 +1,10 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { AiStudiosApiVersion } from '../../credentials/aiStudiosAccess';
 import { asObject, jobOutput, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
-import { aiStudiosPaths, aiStudiosV3Paths, apiOf, refusalOf } from './transport';
-import { callApi } from '../shared/http';
+import { jobError, ProviderRefusal } from '../shared/errors';
+import { settle } from '../shared/failure';
+import { getProgress, refusalOf } from './transport';
 
 /** The first of `keys` holding a non-empty string. */
 function firstUrl(data: IDataObject, keys: string[]): string | null {
@@ -51,17 +52,17 @@ export function toJobOutput(jobId: string, body: unknown, version: AiStudiosApiV
 
 /** One progress check of either version. `success: false` comes back as a failed job, not as an error. */
 async function checkProgress(ctx: IExecuteFunctions, itemIndex: number, job: JobRef, version: AiStudiosApiVersion): Promise<JobOutput> {
-	const path = version === 'v3' ? aiStudiosV3Paths.progress(job.jobId) : aiStudiosPaths.progress(job.jobId);
-	const body = await callApi(ctx, apiOf(version), { method: 'GET', path, itemIndex, jobId: job.jobId, checkBody: false });
+	const sent = await settle(getProgress(ctx, version, job.jobId, itemIndex));
+	// A refused progress check is the render's failure: data, so a workflow can route it.
+	if ('error' in sent && !(sent.error instanceof ProviderRefusal)) throw sent.error;
+	const body = 'value' in sent ? sent.value : (sent.error as ProviderRefusal).answer;
 	const answer = asObject(body);
 	if (answer.success !== true && answer.success !== false && !('progress' in asObject(answer.data))) {
-		const error = new NodeOperationError(
+		throw jobError(
 			ctx.getNode(),
 			`AI Studios answered the progress check of job ${job.jobId} with something that is not a progress report: ${JSON.stringify(body).slice(0, 300)}`,
-			{ itemIndex, description: "Check the credential's Base URL: it should be the AI Studios API host." },
+			{ itemIndex, jobId: job.jobId, description: "Check the credential's Base URL: it should be the AI Studios API host." },
 		);
-		error.context.jobId = job.jobId;
-		throw error;
 	}
 	return toJobOutput(job.jobId, answer, version);
 }

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { readFailure } from '../shared/http';
+import { readFailure, settle } from '../shared/failure';
 import { jobOutput, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
-import { apiPath, cdnVideoRequest } from './transport';
+import { cancelTask, cancelTaskAfterStop, getTask, getVideo } from './transport';
 
 interface CdnTask extends IDataObject {
 	id?: string;
@@ -33,7 +33,7 @@ export function toJobStatus(word: unknown): JobStatus {
 }
 
 export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput> {
-	const body = await cdnVideoRequest<IDataObject>(ctx, 'GET', apiPath`/status/${job.jobId}`, { itemIndex, jobId: job.jobId });
+	const body = await getTask<IDataObject>(ctx, job.jobId, { itemIndex, jobId: job.jobId });
 	const task = (body.task ?? {}) as CdnTask;
 	const status = toJobStatus(task.status);
 	return jobOutput(
@@ -51,12 +51,9 @@ export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: 
 
 /** The video link; while there is none (the task is not processed) the task's status tells why. */
 export async function getResult(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput> {
-	const link = await cdnVideoRequest<IDataObject>(ctx, 'GET', apiPath`/video/${job.jobId}`, { itemIndex, jobId: job.jobId }).then(
-		(body) => ({ body }),
-		(error: unknown) => ({ error }),
-	);
-	if ('body' in link) {
-		return jobOutput('cdnVideo', { jobId: job.jobId, status: 'completed', progress: 100, videoUrl: String(link.body.url ?? '') || null, raw: link.body });
+	const link = await settle(getVideo<IDataObject>(ctx, job.jobId, { itemIndex, jobId: job.jobId }));
+	if ('value' in link) {
+		return jobOutput('cdnVideo', { jobId: job.jobId, status: 'completed', progress: 100, videoUrl: String(link.value.url ?? '') || null, raw: link.value });
 	}
 	// 400 "wrong task status": no file yet, or none ever; the task's state says which.
 	if (readFailure(link.error).status !== 400) throw link.error;
@@ -66,10 +63,10 @@ export async function getResult(ctx: IExecuteFunctions, itemIndex: number, job: 
 }
 
 export async function cancel(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput> {
-	const body = await cdnVideoRequest<IDataObject | string>(ctx, 'DELETE', apiPath`/cancel/${job.jobId}`, { itemIndex, jobId: job.jobId });
+	const body = await cancelTask<IDataObject | string>(ctx, job.jobId, { itemIndex, jobId: job.jobId });
 	return jobOutput('cdnVideo', { jobId: job.jobId, status: 'canceled', raw: body });
 }
 
 export async function cancelAfterStop(ctx: IExecuteFunctions, job: JobRef): Promise<void> {
-	await cdnVideoRequest(ctx, 'DELETE', apiPath`/cancel/${job.jobId}`, { jobId: job.jobId, afterStop: true });
+	await cancelTaskAfterStop(ctx, job.jobId);
 }

@@ -1,6 +1,8 @@
 import { NodeApiError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import type { JobLook } from '../shared/batchStatus';
+import { ProviderRefusal } from '../shared/errors';
+import { settle } from '../shared/failure';
 import type { JobOutput } from '../shared/jobContract';
 import { ExecutionStopped, Semaphore } from '../shared/timing';
 import { getStatus, toJobOutput, type HiDreamJobRef } from './job';
@@ -30,9 +32,10 @@ function entriesOf(body: IDataObject): IDataObject[] {
 
 /** HiDream said no to the batch itself (not a passing failure): 4xx, or a code other than 0. */
 function isRefusal(error: unknown): boolean {
+	if (error instanceof ProviderRefusal) return true;
 	if (!(error instanceof NodeApiError)) return false;
 	const status = Number(error.httpCode);
-	return status === 200 || (status >= 400 && status < 500 && status !== 429 && status !== 401 && status !== 403);
+	return (status >= 400 && status < 500 && status !== 429 && status !== 401 && status !== 403);
 }
 
 /**
@@ -71,17 +74,14 @@ export async function getStatuses(ctx: IExecuteFunctions, looks: JobLook[]): Pro
 			// one id costs the same either way: asked at its own results path
 			if (refused.has(task) || indexes.length === 1) return await Promise.all(indexes.map(single));
 			const ids = indexes.map((n) => looks[n].job.jobId);
-			const answer = await getBatchResults<IDataObject>(ctx, task, [...new Set(ids)], { itemIndex: looks[indexes[0]].itemIndex }).then(
-				(body) => ({ body }),
-				(error: unknown) => ({ error }),
-			);
+			const answer = await settle(getBatchResults<IDataObject>(ctx, task, [...new Set(ids)], looks[indexes[0]].itemIndex));
 			if ('error' in answer) {
 				if (answer.error instanceof ExecutionStopped) throw answer.error;
 				if (isRefusal(answer.error)) refused.add(task);
 				return await Promise.all(indexes.map(single));
 			}
-			const byId = new Map(entriesOf(answer.body).map((e) => [String(e.task_id), e]));
-			const envelope = { ...answer.body };
+			const byId = new Map(entriesOf(answer.value).map((e) => [String(e.task_id), e]));
+			const envelope = { ...answer.value };
 			delete envelope.result;
 			const missing: number[] = [];
 			for (const n of indexes) {

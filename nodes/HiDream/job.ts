@@ -110,7 +110,7 @@ export function toJobOutput(job: HiDreamJobRef, result: IDataObject, raw: IDataO
 
 /** One look at the task (`…/async/results` of its task); also what Get Result reports. */
 export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: HiDreamJobRef): Promise<JobOutput> {
-	const body = await getTaskResults<IDataObject>(ctx, job.task, job.jobId, { itemIndex, jobId: job.jobId });
+	const body = await getTaskResults<IDataObject>(ctx, job.task, job.jobId, itemIndex);
 	return toJobOutput(job, (body.result ?? {}) as IDataObject, body);
 }
 

@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { callApi, type ApiCall, type ApiContext, type ProviderApi } from '../shared/http';
+import type { ApiContext, ProviderApi } from '../shared/providerApi';
+import { readRequest, submitRequest, type SubmitLimits } from '../shared/request';
 
 /** What a HiDream job renders; each task has its own endpoints, and its jobs are looked up there. */
 export const TASKS = ['videoStylization', 'textToVideo', 'imageToVideo'] as const;
@@ -68,16 +69,17 @@ export const hiDreamApi: ProviderApi = {
 	defaultBaseUrl: 'https://www.hidreamai.com',
 };
 
-type Call = Omit<ApiCall, 'method' | 'path' | 'body' | 'qs'>;
-
-export async function submitTask<T = unknown>(ctx: ApiContext, task: HiDreamTask, body: IDataObject, call: Call): Promise<T> {
-	return await callApi<T>(ctx, hiDreamApi, { ...call, method: 'POST', path: asyncPath(task), body, createsJob: true });
+/** `POST …/async`: a new task, paced per family. */
+export async function submitTask<T = unknown>(ctx: ApiContext, task: HiDreamTask, body: IDataObject, itemIndex: number, pacing: SubmitLimits['pacing']): Promise<T> {
+	return await submitRequest<T>(ctx, hiDreamApi, { method: 'POST', path: asyncPath(task), body, itemIndex }, { pacing });
 }
 
-export async function getTaskResults<T = unknown>(ctx: ApiContext, task: HiDreamTask, taskId: string, call: Call): Promise<T> {
-	return await callApi<T>(ctx, hiDreamApi, { ...call, method: 'GET', path: `${asyncPath(task)}/results`, qs: { task_id: taskId } });
+/** `GET …/async/results?task_id=`: one task's state. */
+export async function getTaskResults<T = unknown>(ctx: ApiContext, task: HiDreamTask, taskId: string, itemIndex: number): Promise<T> {
+	return await readRequest<T>(ctx, hiDreamApi, { method: 'GET', path: `${asyncPath(task)}/results`, qs: { task_id: taskId }, itemIndex, jobId: taskId });
 }
 
-export async function getBatchResults<T = unknown>(ctx: ApiContext, task: HiDreamTask, taskIds: string[], call: Call): Promise<T> {
-	return await callApi<T>(ctx, hiDreamApi, { ...call, method: 'POST', path: batchPath(task), body: { task_id_list: taskIds } });
+/** `POST …/async/results/batch` with `{task_id_list}`: many tasks' states. */
+export async function getBatchResults<T = unknown>(ctx: ApiContext, task: HiDreamTask, taskIds: string[], itemIndex: number): Promise<T> {
+	return await readRequest<T>(ctx, hiDreamApi, { method: 'POST', path: batchPath(task), body: { task_id_list: taskIds }, itemIndex });
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { credentialsOf } from '../shared/http';
+import { credentialsOf } from '../shared/tokenSession';
 import type { InputCheck } from '../shared/validation';
 
 /** The credential's (and the item option's) names for the three ways to name a credit pool, and kvid's fields. */

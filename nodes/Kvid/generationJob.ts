@@ -4,7 +4,7 @@ import { readJobId } from '../shared/jobs';
 import { jobOutput, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
 import { resultOrState } from './job';
 import { asRecord, isGenerationMode, modeOfWord, type GenerationMode } from './modes';
-import { kvidGenerationRequest } from './transport';
+import { getGenerationJobResult, getGenerationJobStatus } from './transport';
 
 /**
  * The generation API's words: queued, processing, completed, failed, canceled — all final but the
@@ -47,7 +47,7 @@ const text = (value: unknown) => (typeof value === 'string' && value ? value : n
 const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 export async function getGenerationStatus(ctx: IExecuteFunctions, itemIndex: number, job: GenerationJobRef): Promise<JobOutput> {
-	const body = await kvidGenerationRequest<IDataObject>(ctx, { status: job.jobId }, { itemIndex, jobId: job.jobId });
+	const body = await getGenerationJobStatus<IDataObject>(ctx, job.jobId, itemIndex);
 	const data = asRecord(body.data) ?? body;
 	const status = toGenerationStatus(data.status);
 	const ended = status === 'failed' || status === 'canceled';
@@ -67,7 +67,7 @@ export async function getGenerationStatus(ctx: IExecuteFunctions, itemIndex: num
 /** The finished video with its size and the credits it used, or the job's current state. */
 export async function getGenerationResult(ctx: IExecuteFunctions, itemIndex: number, job: GenerationJobRef): Promise<JobOutput> {
 	return await resultOrState(
-		kvidGenerationRequest<IDataObject>(ctx, { result: job.jobId }, { itemIndex, jobId: job.jobId }),
+		getGenerationJobResult<IDataObject>(ctx, job.jobId, itemIndex),
 		(body) => {
 			const data = asRecord(body.data) ?? body;
 			const status = data.status === undefined ? 'completed' : toGenerationStatus(data.status);

@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { readFailure } from '../shared/http';
+import { ProviderRefusal } from '../shared/errors';
+import { readFailure, settle } from '../shared/failure';
 import { readJobId } from '../shared/jobs';
 import { jobOutput, toProgress, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
 import { inputCheck } from '../shared/validation';
 import { asRecord, isMode, MODES, type KvidMode } from './modes';
-import { kvidRequest } from './transport';
+import { getLegacyResult, getLegacyStatus } from './transport';
 
 export interface KvidJobRef extends JobRef {
 	mode: KvidMode;
@@ -66,11 +67,7 @@ export function refOf(output: JobOutput): KvidJobRef {
 }
 
 export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: KvidJobRef): Promise<JobOutput> {
-	const body = await kvidRequest<IDataObject>(ctx, job.mode, 'status', {
-		qs: { request_id: job.jobId },
-		itemIndex,
-		jobId: job.jobId,
-	});
+	const body = await getLegacyStatus<IDataObject>(ctx, job.mode, job.jobId, itemIndex);
 	const data = asRecord(body.data) ?? {};
 	const logs = logsOf(data);
 	const progress = toProgress(data.progress);
@@ -107,9 +104,8 @@ function failureMessage(body: IDataObject, data: IDataObject, logs: string[]): s
  * as `status: "failed"` data and an unfinished one as its current state.
  */
 export async function getResult(ctx: IExecuteFunctions, itemIndex: number, job: KvidJobRef): Promise<JobOutput> {
-	const call = { qs: { request_id: job.jobId }, itemIndex, jobId: job.jobId };
 	return await resultOrState(
-		kvidRequest<IDataObject>(ctx, job.mode, 'result', call),
+		getLegacyResult<IDataObject>(ctx, job.mode, job.jobId, itemIndex),
 		(body) => {
 			const data = asRecord(body.data) ?? {};
 			const url = typeof data.url === 'string' && data.url ? data.url : null;
@@ -132,13 +128,9 @@ export async function resultOrState(
 	read: (body: IDataObject) => JobOutput,
 	currentState: () => Promise<JobOutput>,
 ): Promise<JobOutput> {
-	const settled = await answer.then(
-		(body) => ({ body }),
-		(error: unknown) => ({ error }),
-	);
-	if ('body' in settled) return read(settled.body);
-	const status = readFailure(settled.error).status;
-	if (status !== 400 && status !== 200) throw settled.error;
+	const settled = await settle(answer);
+	if ('value' in settled) return read(settled.value);
+	if (!(settled.error instanceof ProviderRefusal) && readFailure(settled.error).status !== 400) throw settled.error;
 	const state = await currentState();
 	if (state.status === 'completed') throw settled.error;
 	return state;

@@ -53,3 +53,19 @@ export function errorCodeOf(body: unknown): string | undefined {
 	}
 	return undefined;
 }
+
+/**
+ * kvid answers `{success: false, message}` for a refusal. A status answer that still reports the
+ * job's state (FAILED) is data, not a refusal: a failed render must reach the workflow as
+ * `status: "failed"`.
+ */
+export function refusalOf(body: unknown): string | undefined {
+	const b = asRecord(body);
+	if (b?.success !== false) return undefined;
+	if (typeof asRecord(b.data)?.status === 'string') return undefined;
+	if (typeof b.message === 'string' && b.message) return b.message;
+	return errorCodeOf(b) ?? 'kvid reported "success: false" without a message';
+}
+
+/** What to do when kvid accepted a submit but its answer holds no job id. */
+export const KVID_NO_ID_HINT = 'The render may have started: check the kvid dashboard before submitting again.';

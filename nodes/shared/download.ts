@@ -1,6 +1,6 @@
 import { NodeOperationError, type IBinaryData, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 
-import { readFailure } from './http';
+import { readFailure } from './failure';
 import { ExecutionStopped, backoffDelay, pause } from './timing';
 
 const DOWNLOAD_ATTEMPTS = 3;

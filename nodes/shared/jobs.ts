@@ -7,7 +7,7 @@ import {
 
 import { prefetchStatuses, StatusRounds, type GetStatuses } from './batchStatus';
 import { downloadVideo } from './download';
-import type { ProviderApi } from './http';
+import type { ProviderApi } from './providerApi';
 import { errorItem, forEachItem, jobIdOf, toItems, toNodeError, type ItemResult } from './items';
 import type { JobOutput, JobRef } from './jobContract';
 import { inputCheck } from './validation';

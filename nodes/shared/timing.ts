@@ -33,9 +33,9 @@ export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Exponential backoff with jitter: base, 2×base, 4×base … capped. */
-export function backoffDelay(attempt: number, baseMs: number, capMs: number): number {
+export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
 	const exp = Math.min(capMs, baseMs * 2 ** attempt);
-	return Math.round(exp / 2 + Math.random() * (exp / 2));
+	return Math.round(exp / 2 + random() * (exp / 2));
 }
 
 /** Retry-After as milliseconds (seconds or an HTTP date), or undefined when absent or unreadable. */

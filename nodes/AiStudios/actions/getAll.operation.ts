@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { inputCheck } from '../../shared/validation';
-import { aiStudiosV3Paths, aiStudiosV3Request, listOf } from '../transport';
+import { listOf, listProjects } from '../transport';
 
 const show = { show: { operation: ['getAll'], apiVersion: ['v3'] } };
 
@@ -33,7 +33,7 @@ export const description: INodeProperties[] = [
 export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll ? Infinity : inputCheck(ctx.getNode(), i).number('limit', ctx.getNodeParameter('limit', i, 50), { min: 1, integer: true });
-	const answer = await aiStudiosV3Request(ctx, 'GET', aiStudiosV3Paths.projects, { itemIndex: i });
+	const answer = await listProjects(ctx, i);
 	return listOf(answer, 'projects', 'list', 'items')
 		.slice(0, limit)
 		.map((project) => {

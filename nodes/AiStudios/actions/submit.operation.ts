@@ -1,8 +1,9 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { noJobIdError } from '../../shared/errors';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck } from '../../shared/validation';
-import { aiStudiosPaths, aiStudiosRequest } from '../transport';
+import { submitV2Video } from '../transport';
 import { speechFields, speechOf } from './fields';
 
 export { TEXT_MAX, POLL_SECONDS } from './fields';
@@ -78,15 +79,12 @@ export function exportBody(ctx: IExecuteFunctions, i: number): IDataObject {
 
 export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
 	const body = exportBody(ctx, i);
-	const answer = await aiStudiosRequest<IDataObject>(ctx, 'POST', aiStudiosPaths.submit, { body, itemIndex: i, createsJob: true });
+	const answer = await submitV2Video<IDataObject>(ctx, body, i);
 	// The tutorial answers {success, data: {key}}, the reference table {success, key}: both are read.
 	const data = (answer?.data ?? answer ?? {}) as IDataObject;
 	const key = typeof data.key === 'string' || typeof data.key === 'number' ? String(data.key) : '';
 	if (!key) {
-		throw new NodeOperationError(ctx.getNode(), `AI Studios accepted the export but returned no project key: ${JSON.stringify(answer).slice(0, 300)}`, {
-			itemIndex: i,
-			description: 'Check your AI Studios projects for the new video before submitting again.',
-		});
+		throw noJobIdError(ctx.getNode(), i, 'AI Studios accepted the export but returned no project key', answer, 'Check your AI Studios projects for the new video before submitting again.');
 	}
 	return jobOutput('aiStudios', { jobId: key, status: 'queued', progress: 0, raw: answer });
 }

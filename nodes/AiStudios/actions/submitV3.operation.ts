@@ -1,8 +1,9 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { noJobIdError } from '../../shared/errors';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck } from '../../shared/validation';
-import { aiStudiosV3Paths, aiStudiosV3Request, dataOf } from '../transport';
+import { dataOf, submitV3Video } from '../transport';
 import { speechFields, speechOf } from './fields';
 
 /** v3: `POST /simple/video` (chroma-key avatar) or `POST /simple/custom` (custom avatar). */
@@ -117,16 +118,12 @@ export function projectBody(ctx: IExecuteFunctions, i: number): { avatarType: (t
 
 export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
 	const { avatarType, body } = projectBody(ctx, i);
-	const path = avatarType === 'custom' ? aiStudiosV3Paths.custom : aiStudiosV3Paths.chromaKey;
-	const answer = await aiStudiosV3Request<IDataObject>(ctx, 'POST', path, { body, itemIndex: i, createsJob: true });
+	const answer = await submitV3Video<IDataObject>(ctx, avatarType, body, i);
 	const data = dataOf(answer);
 	const id = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
 	const projectId = id(data.projectId);
 	if (!projectId) {
-		throw new NodeOperationError(ctx.getNode(), `AI Studios accepted the export but returned no project ID: ${JSON.stringify(answer).slice(0, 300)}`, {
-			itemIndex: i,
-			description: 'Check your AI Studios projects (Get Many) for the new video before submitting again.',
-		});
+		throw noJobIdError(ctx.getNode(), i, 'AI Studios accepted the export but returned no project ID', answer, 'Check your AI Studios projects (Get Many) for the new video before submitting again.');
 	}
 	const extra: IDataObject = { avatarType };
 	if (avatarType === 'custom') extra.taskId = id(data.taskId) || null;

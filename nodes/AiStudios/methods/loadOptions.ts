@@ -1,18 +1,18 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { assertCredentialServes } from '../apiVersion';
-import { aiStudiosV3Paths, aiStudiosV3Request, dataOf, listOf } from '../transport';
+import { dataOf, getModels as getModelList, getModelsDropdown, getWorkspaces as getWorkspaceList, listOf } from '../transport';
 
 /** The dropdowns read the account's lists from the v3 API (they are shown on v3 only). */
-async function v3List(ctx: ILoadOptionsFunctions, path: string, ...keys: string[]): Promise<IDataObject[]> {
+async function v3List(ctx: ILoadOptionsFunctions, list: (ctx: ILoadOptionsFunctions) => Promise<unknown>, ...keys: string[]): Promise<IDataObject[]> {
 	await assertCredentialServes(ctx, 'v3');
-	return listOf(await aiStudiosV3Request(ctx, 'GET', path), ...keys);
+	return listOf(await list(ctx), ...keys);
 }
 
 /** `GET /model` answers `models[]` (inside the `data` envelope, or at the top: both are read). */
 async function models(ctx: ILoadOptionsFunctions): Promise<IDataObject[]> {
 	await assertCredentialServes(ctx, 'v3');
-	const answer = await aiStudiosV3Request<IDataObject>(ctx, 'GET', aiStudiosV3Paths.models);
+	const answer = await getModelList<IDataObject>(ctx);
 	const list = dataOf(answer).models ?? answer?.models;
 	return Array.isArray(list) ? (list as IDataObject[]) : [];
 }
@@ -32,7 +32,7 @@ const sorted = (options: INodePropertyOptions[]) => options.filter((o) => o.valu
 export async function getModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	if (this.getCurrentNodeParameter('avatarType') === 'custom') {
 		// Custom avatars are listed by `GET /dropdown/models` with their `avatarType`; the stock models of `GET /model` are chroma-key.
-		const all = await v3List(this, aiStudiosV3Paths.modelsDropdown, 'models');
+		const all = await v3List(this, getModelsDropdown, 'models');
 		const custom = all.filter((m) => /custom/i.test(String(m.avatarType ?? '')));
 		return sorted(custom.map((m) => ({ name: labelOf(m, idOf(m)), value: idOf(m), description: idOf(m) })));
 	}
@@ -53,7 +53,7 @@ export async function getClothes(this: ILoadOptionsFunctions): Promise<INodeProp
 }
 
 export async function getWorkspaces(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const workspaces = await v3List(this, aiStudiosV3Paths.workspaces, 'workspaces');
+	const workspaces = await v3List(this, getWorkspaceList, 'workspaces');
 	const options = workspaces.map((w) => ({ name: String(w.workspaceName ?? w.name ?? idOf(w, 'workspaceId')), value: idOf(w, 'workspaceId') || idOf(w) }));
 	return [{ name: 'Default Workspace', value: '' }, ...sorted(options)];
 }

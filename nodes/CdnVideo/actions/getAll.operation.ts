@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { inputCheck, type InputCheck } from '../../shared/validation';
-import { cdnVideoRequest } from '../transport';
+import { listTasks } from '../transport';
 
 const show = { show: { operation: ['getAll'] } };
 const PAGE_SIZE = 100;
@@ -137,7 +137,7 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	const tasks: IDataObject[] = [];
 	while (tasks.length < limit) {
 		const pageSize = Math.min(PAGE_SIZE, limit - tasks.length);
-		const page = await cdnVideoRequest<IDataObject[]>(ctx, 'GET', '/tasks', { qs: { ...qs, offset, limit: pageSize }, itemIndex: i });
+		const page = await listTasks<IDataObject[]>(ctx, { ...qs, offset, limit: pageSize }, i);
 		const list = Array.isArray(page) ? page : [];
 		tasks.push(...list);
 		if (list.length < pageSize) break;

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { readJobId } from '../../shared/jobs';
 import { inputCheck } from '../../shared/validation';
-import { apiPath, cdnVideoRequest } from '../transport';
+import { renameVideo } from '../transport';
 import { VIDEO_NAME_MAX } from './submit.operation';
 
 export const description: INodeProperties[] = [
@@ -21,6 +21,6 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	const check = inputCheck(ctx.getNode(), i);
 	const jobId = readJobId(ctx, i);
 	const videoName = check.text('videoName', ctx.getNodeParameter('videoName', i), { max: VIDEO_NAME_MAX });
-	await cdnVideoRequest(ctx, 'PATCH', apiPath`/video/${jobId}`, { body: { video_name: videoName }, itemIndex: i, jobId });
+	await renameVideo(ctx, jobId, videoName, { itemIndex: i, jobId });
 	return { jobId, success: true };
 }

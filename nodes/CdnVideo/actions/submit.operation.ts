@@ -1,9 +1,10 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { rateLimitField, submitPacing, waitFields } from '../../shared/descriptions';
+import { noJobIdError } from '../../shared/errors';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck } from '../../shared/validation';
-import { CDN_VIDEO_RATE_WINDOW_MS, cdnVideoRequest } from '../transport';
+import { CDN_VIDEO_RATE_WINDOW_MS, generate } from '../transport';
 
 const show = { show: { operation: ['submit'] } };
 
@@ -273,18 +274,10 @@ function compositionFields(check: ReturnType<typeof inputCheck>, c: IDataObject)
 
 export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
 	const body = generateBody(ctx, i);
-	const answer = await cdnVideoRequest<IDataObject>(ctx, 'POST', '/generate', {
-		body,
-		itemIndex: i,
-		createsJob: true,
-		pacing: submitPacing(ctx, i, 10, CDN_VIDEO_RATE_WINDOW_MS),
-	});
+	const answer = await generate<IDataObject>(ctx, body, i, submitPacing(ctx, i, 10, CDN_VIDEO_RATE_WINDOW_MS));
 	const jobId = typeof answer.id === 'string' || typeof answer.id === 'number' ? String(answer.id) : '';
 	if (!jobId) {
-		throw new NodeOperationError(ctx.getNode(), `CDNvideo accepted the submit but returned no task id: ${JSON.stringify(answer).slice(0, 300)}`, {
-			itemIndex: i,
-			description: 'Check the task list (Get Many) for the new task before submitting again.',
-		});
+		throw noJobIdError(ctx.getNode(), i, 'CDNvideo accepted the submit but returned no task id', answer, 'Check the task list (Get Many) for the new task before submitting again.');
 	}
 	return jobOutput('cdnVideo', { jobId, status: 'queued', raw: answer }, { videoName: (body.video_name as string) ?? null });
 }

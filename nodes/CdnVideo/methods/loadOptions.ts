@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { cdnVideoRequest } from '../transport';
+import { getConfigurations } from '../transport';
 
 interface Configurations {
 	voices?: Record<string, { language?: string; gender?: string; provider?: string; emotions?: string[] }>;
@@ -9,7 +9,7 @@ interface Configurations {
 }
 
 async function configurations(ctx: ILoadOptionsFunctions): Promise<Configurations> {
-	return await cdnVideoRequest<Configurations>(ctx, 'GET', '/configurations');
+	return await getConfigurations<Configurations>(ctx);
 }
 
 const current = (ctx: ILoadOptionsFunctions, name: string, fallback = '') => {

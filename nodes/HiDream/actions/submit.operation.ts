@@ -1,6 +1,8 @@
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { rateLimitField, submitPacing, waitFields } from '../../shared/descriptions';
+import { noJobIdError } from '../../shared/errors';
+import { settle } from '../../shared/failure';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck } from '../../shared/validation';
 import {
@@ -59,10 +61,7 @@ export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutp
 	const requestId = body.request_id as string;
 	const family = familyOf(task);
 	const pacing = submitPacing(ctx, i, family === 'stylization' ? HIDREAM_SUBMITS_PER_WINDOW : HIDREAM_GENERATIONS_PER_WINDOW, HIDREAM_RATE_WINDOW_MS);
-	const sent = await submitTask<IDataObject>(ctx, task, body, { itemIndex: i, pacing: { ...pacing, family } }).then(
-		(answer) => ({ answer }),
-		(error: unknown) => ({ error }),
-	);
+	const sent = await settle(submitTask<IDataObject>(ctx, task, body, i, { ...pacing, family }));
 	if ('error' in sent) {
 		// The request id is what tells a job created by a lost answer apart from a new one.
 		if (sent.error instanceof NodeApiError) {
@@ -71,14 +70,12 @@ export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutp
 		}
 		throw sent.error;
 	}
-	const answer = sent.answer;
+	const answer = sent.value;
 	const result = (answer.result ?? {}) as IDataObject;
 	const jobId = typeof result.task_id === 'string' || typeof result.task_id === 'number' ? String(result.task_id) : '';
 	if (!jobId) {
-		throw new NodeOperationError(ctx.getNode(), `HiDream accepted the submit but returned no task_id: ${JSON.stringify(answer).slice(0, 300)}`, {
-			itemIndex: i,
-			description: `The request was sent with request_id ${requestId}; look for it at HiDream before submitting again.`,
-		});
+		const hint = `The request was sent with request_id ${requestId}; look for it at HiDream before submitting again.`;
+		throw noJobIdError(ctx.getNode(), i, 'HiDream accepted the submit but returned no task_id', answer, hint);
 	}
 	const extra: IDataObject = { task, requestId, subTaskIds: Array.isArray(result.sub_task_ids) ? result.sub_task_ids : [] };
 	if (task === 'videoStylization') extra.style = (body.style as string) ?? 'custom';

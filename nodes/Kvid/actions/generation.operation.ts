@@ -1,11 +1,12 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { noJobIdError } from '../../shared/errors';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck, type InputCheck } from '../../shared/validation';
 import { creditPoolField } from '../creditPool';
 import { toGenerationStatus } from '../generationJob';
-import { asRecord, GENERATION_MODES, MODE_FUNCTIONS, MODE_WORDS, type GenerationMode } from '../modes';
-import { kvidGenerationRequest } from '../transport';
+import { asRecord, GENERATION_MODES, KVID_NO_ID_HINT, MODE_FUNCTIONS, MODE_WORDS, type GenerationMode } from '../modes';
+import { submitGeneration } from '../transport';
 import { familyOf, generationOptionFields, generationOptionsCollections, GENERATION_MODELS, type ModelFamily } from './generationOptions';
 import { imageField } from './submit.operation';
 
@@ -141,14 +142,11 @@ function jobIdOf(answer: IDataObject): string {
 
 export async function generationSubmit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
 	const { mode, model, body } = await generationBody(ctx, i);
-	// A CONCURRENT_LIMIT (429) is waited out and retried by callApi; nothing else is repeated.
-	const answer = await kvidGenerationRequest<IDataObject>(ctx, { generate: mode }, { body, itemIndex: i, createsJob: true, rateLimitPatienceMs: CONCURRENCY_PATIENCE_MS });
+	// A CONCURRENT_LIMIT (429) is waited out and retried by submitRequest; nothing else is repeated.
+	const answer = await submitGeneration<IDataObject>(ctx, mode, body, i, CONCURRENCY_PATIENCE_MS);
 	const jobId = jobIdOf(answer);
 	if (!jobId) {
-		throw new NodeOperationError(ctx.getNode(), `kvid accepted the submit but returned no job_id: ${JSON.stringify(answer).slice(0, 300)}`, {
-			itemIndex: i,
-			description: 'The render may have started: check the kvid dashboard before submitting again.',
-		});
+		throw noJobIdError(ctx.getNode(), i, 'kvid accepted the submit but returned no job_id', answer, KVID_NO_ID_HINT);
 	}
 	const data = asRecord(answer.data) ?? answer;
 	const estimated = data.estimated_time ?? answer.estimated_time;

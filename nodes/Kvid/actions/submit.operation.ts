@@ -1,11 +1,12 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { readBinaryInput } from '../../shared/binaryInput';
 import { waitFields } from '../../shared/descriptions';
+import { noJobIdError } from '../../shared/errors';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck, type InputCheck } from '../../shared/validation';
-import { MODE_WORDS, MODES, type KvidMode } from '../modes';
-import { kvidRequest } from '../transport';
+import { KVID_NO_ID_HINT, MODE_WORDS, MODES, type KvidMode } from '../modes';
+import { submitLegacyVideo } from '../transport';
 import { MODELS, optionFields, optionsCollections, type KvidModel } from './options';
 
 /** The node's own cap on an image sent inline: kvid states none, and the JSON body grows by a third. */
@@ -131,15 +132,12 @@ export async function imageField(ctx: IExecuteFunctions, i: number, check: Input
 
 export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
 	const { mode, model, body } = await generateRequest(ctx, i);
-	// A CONCURRENT_LIMIT (429) is waited out and retried by callApi; nothing else is repeated.
-	const answer = await kvidRequest<IDataObject>(ctx, mode, 'generate', { body, itemIndex: i, createsJob: true });
+	// A CONCURRENT_LIMIT (429) is waited out and retried by submitRequest; nothing else is repeated.
+	const answer = await submitLegacyVideo<IDataObject>(ctx, mode, body, i);
 	const data = (answer.data ?? {}) as IDataObject;
 	const requestId = typeof data.request_id === 'string' || typeof data.request_id === 'number' ? String(data.request_id) : '';
 	if (!requestId) {
-		throw new NodeOperationError(ctx.getNode(), `kvid accepted the submit but returned no request_id: ${JSON.stringify(answer).slice(0, 300)}`, {
-			itemIndex: i,
-			description: 'The render may have started: check the kvid dashboard before submitting again.',
-		});
+		throw noJobIdError(ctx.getNode(), i, 'kvid accepted the submit but returned no request_id', answer, KVID_NO_ID_HINT);
 	}
 	return jobOutput('kvid', { jobId: requestId, status: 'queued', raw: answer }, { mode, model });
 }
