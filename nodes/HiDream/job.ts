@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { readJobId } from '../shared/jobs';
+import { readJobId } from '../shared/videoProvider';
 import { jobOutput, toProgress, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
 import { inputCheck } from '../shared/validation';
 import { getTaskResults, isTask, TASKS, type HiDreamTask } from './transport';
@@ -115,7 +115,7 @@ export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: 
 }
 
 /** The job an item names: its jobId, and its task (empty = video stylization, the jobs made before tasks existed). */
-export function jobRef(ctx: IExecuteFunctions, itemIndex: number): HiDreamJobRef {
+export function jobFromParameters(ctx: IExecuteFunctions, itemIndex: number): HiDreamJobRef {
 	const jobId = readJobId(ctx, itemIndex);
 	const task: unknown = ctx.getNodeParameter('task', itemIndex, '');
 	if (task === '' || task === undefined || task === null) return { jobId, task: 'videoStylization' };
@@ -129,6 +129,6 @@ export function jobRef(ctx: IExecuteFunctions, itemIndex: number): HiDreamJobRef
 	return { jobId, task };
 }
 
-export function refOf(output: JobOutput): HiDreamJobRef {
+export function jobFromOutput(output: JobOutput): HiDreamJobRef {
 	return { jobId: output.jobId, task: isTask(output.task) ? output.task : 'videoStylization' };
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { readJobId } from '../shared/jobs';
+import { readJobId } from '../shared/videoProvider';
 import { jobOutput, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
 import { resultOrState } from './job';
 import { asRecord, isGenerationMode, modeOfWord, type GenerationMode } from './modes';
@@ -38,7 +38,7 @@ export interface GenerationJobRef extends JobRef {
  * The generation API finds any job by its id alone. The mode is carried along where the incoming
  * item has it (Submit outputs it), so a polling loop keeps it from Submit to Get Result.
  */
-export function generationJobRef(ctx: IExecuteFunctions, itemIndex: number): GenerationJobRef {
+export function generationJobFromParameters(ctx: IExecuteFunctions, itemIndex: number): GenerationJobRef {
 	const mode = ctx.getInputData()[itemIndex]?.json?.mode;
 	return { jobId: readJobId(ctx, itemIndex), mode: isGenerationMode(mode) ? mode : null };
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { ProviderRefusal } from '../shared/errors';
 import { readFailure, settle } from '../shared/failure';
-import { readJobId } from '../shared/jobs';
+import { readJobId } from '../shared/videoProvider';
 import { jobOutput, toProgress, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
 import { inputCheck } from '../shared/validation';
 import { asRecord, isMode, MODES, type KvidMode } from './modes';
@@ -48,7 +48,7 @@ export function toJobStatus(word: unknown, progress: number | null, logs: string
 }
 
 /** The job an item names: its jobId and the mode it was submitted in (both checked before any request). */
-export function jobRef(ctx: IExecuteFunctions, itemIndex: number): KvidJobRef {
+export function jobFromParameters(ctx: IExecuteFunctions, itemIndex: number): KvidJobRef {
 	const check = inputCheck(ctx.getNode(), itemIndex);
 	const jobId = readJobId(ctx, itemIndex);
 	const mode: unknown = ctx.getNodeParameter('mode', itemIndex, '');
@@ -62,7 +62,7 @@ export function jobRef(ctx: IExecuteFunctions, itemIndex: number): KvidJobRef {
 	return { jobId, mode };
 }
 
-export function refOf(output: JobOutput): KvidJobRef {
+export function jobFromOutput(output: JobOutput): KvidJobRef {
 	return { jobId: output.jobId, mode: output.mode as KvidMode };
 }
 

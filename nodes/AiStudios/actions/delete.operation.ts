@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { jobError } from '../../shared/errors';
-import { readJobId } from '../../shared/jobs';
+import { readJobId } from '../../shared/videoProvider';
 import { dataOf, deleteProject } from '../transport';
 
 /** `DELETE /editor/project` with `{ids: [jobId]}`; AI Studios answers how many it deleted. */

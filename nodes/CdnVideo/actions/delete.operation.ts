@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { readJobId } from '../../shared/jobs';
+import { readJobId } from '../../shared/videoProvider';
 import { deleteVideo } from '../transport';
 
 export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { readJobId } from '../../shared/jobs';
+import { readJobId } from '../../shared/videoProvider';
 import { inputCheck } from '../../shared/validation';
 import { renameVideo } from '../transport';
 import { VIDEO_NAME_MAX } from './submit.operation';

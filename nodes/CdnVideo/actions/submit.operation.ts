@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { rateLimitField, submitPacing, waitFields } from '../../shared/descriptions';
+import { rateLimitField, submitPacing } from '../../shared/descriptions';
 import { noJobIdError } from '../../shared/errors';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck } from '../../shared/validation';
+import { waitForCompletion } from '../../shared/waitForCompletion';
 import { CDN_VIDEO_RATE_WINDOW_MS, generate } from '../transport';
 
 const show = { show: { operation: ['submit'] } };
@@ -17,6 +18,9 @@ const SIZES = ['SD', 'HD', 'FullHD', '4K'] as const;
 
 /** Longest pause between two status checks while waiting for completion. */
 export const POLL_SECONDS = 30;
+
+/** Submit's Wait for Completion, with this provider's poll default. */
+export const waiting = waitForCompletion(POLL_SECONDS);
 
 export const description: INodeProperties[] = [
 	{
@@ -202,7 +206,7 @@ export const description: INodeProperties[] = [
 		],
 	},
 	rateLimitField(10, 60, 'CDNvideo accepts 10 generate requests a minute'),
-	...waitFields(POLL_SECONDS),
+	...waiting.fields,
 ];
 
 /** The generate request body for item `i`, validated against the seed's limits. */

@@ -1,10 +1,11 @@
 import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { rateLimitField, submitPacing, waitFields } from '../../shared/descriptions';
+import { rateLimitField, submitPacing } from '../../shared/descriptions';
 import { noJobIdError } from '../../shared/errors';
 import { settle } from '../../shared/failure';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck } from '../../shared/validation';
+import { waitForCompletion } from '../../shared/waitForCompletion';
 import {
 	familyOf,
 	HIDREAM_GENERATIONS_PER_WINDOW,
@@ -19,6 +20,9 @@ import * as stylize from './stylize';
 
 /** Longest pause between two status checks while waiting for completion. */
 export const POLL_SECONDS = 30;
+
+/** Submit's Wait for Completion, with this provider's poll default. */
+export const waiting = waitForCompletion(POLL_SECONDS);
 
 const taskField: INodeProperties = {
 	displayName: 'Task',
@@ -45,7 +49,7 @@ export const description: INodeProperties[] = [
 	...generate.description,
 	familyRateLimit(['videoStylization'], HIDREAM_SUBMITS_PER_WINDOW, 'HiDream accepts 2 video-stylization tasks a minute'),
 	familyRateLimit(['textToVideo', 'imageToVideo'], HIDREAM_GENERATIONS_PER_WINDOW, 'HiDream accepts 10 text- and image-to-video tasks a minute'),
-	...waitFields(POLL_SECONDS),
+	...waiting.fields,
 ];
 
 /** The task and the request body for item `i`, validated before anything is sent. */

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { readBinaryInput } from '../../shared/binaryInput';
-import { waitFields } from '../../shared/descriptions';
 import { noJobIdError } from '../../shared/errors';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck, type InputCheck } from '../../shared/validation';
+import { waitForCompletion } from '../../shared/waitForCompletion';
 import { KVID_NO_ID_HINT, MODE_WORDS, MODES, type KvidMode } from '../modes';
 import { submitLegacyVideo } from '../transport';
 import { MODELS, optionFields, optionsCollections, type KvidModel } from './options';
@@ -96,7 +96,8 @@ export const inputFields: INodeProperties[] = [
 ];
 
 export const legacyOptionsFields = optionsCollections();
-export const submitWaitFields = waitFields(POLL_SECONDS);
+/** Submit's Wait for Completion, with kvid's poll default. */
+export const waiting = waitForCompletion(POLL_SECONDS);
 
 /** What kvid's generate endpoint receives for item `i`, after every check. */
 export async function generateRequest(

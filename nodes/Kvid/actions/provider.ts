@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { downloadFields, jobIdField, routeByStatusField } from '../../shared/descriptions';
-import { routeOperation, type VideoProvider } from '../../shared/jobs';
+import { downloadFields, jobIdField } from '../../shared/descriptions';
+import { routeOperation } from '../../shared/jobs';
+import { routeByStatusField } from '../../shared/routeByStatus';
+import type { VideoProvider } from '../../shared/videoProvider';
 import { inputCheck } from '../../shared/validation';
 import * as generation from '../generationJob';
 import type { GenerationJobRef } from '../generationJob';
@@ -21,14 +23,14 @@ const isGeneration = (ctx: IExecuteFunctions, i: number) => apiVersionOf(ctx, i)
 
 export const kvidProvider: VideoProvider = {
 	api: kvidApi,
-	jobRef: (ctx, i) => (isGeneration(ctx, i) ? generation.generationJobRef(ctx, i) : job.jobRef(ctx, i)),
+	jobFromParameters: (ctx, i) => (isGeneration(ctx, i) ? generation.generationJobFromParameters(ctx, i) : job.jobFromParameters(ctx, i)),
 	submit: async (ctx, i) => (isGeneration(ctx, i) ? await generationSubmit(ctx, i) : await submit.submit(ctx, i)),
-	pollSeconds: submit.POLL_SECONDS,
+	wait: submit.waiting,
 	getStatus: async (ctx, i, ref) =>
 		isGeneration(ctx, i) ? await generation.getGenerationStatus(ctx, i, ref as GenerationJobRef) : await job.getStatus(ctx, i, ref as KvidJobRef),
 	getResult: async (ctx, i, ref) =>
 		isGeneration(ctx, i) ? await generation.getGenerationResult(ctx, i, ref as GenerationJobRef) : await job.getResult(ctx, i, ref as KvidJobRef),
-	refOf: job.refOf,
+	jobFromOutput: job.jobFromOutput,
 	firstLookMs: (submitted) => generation.estimatedFirstLookMs(submitted.estimatedTime),
 };
 
@@ -91,7 +93,7 @@ export const properties: INodeProperties[] = [
 	...submit.inputFields,
 	...referenceAndOptionFields,
 	...submit.legacyOptionsFields,
-	...submit.submitWaitFields,
+	...submit.waiting.fields,
 	...downloadFields(['getResult']),
 ];
 

@@ -1,12 +1,14 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { downloadFields, jobIdField, routeByStatusField, waitFields } from '../../shared/descriptions';
-import { routeOperation, type VideoProvider } from '../../shared/jobs';
+import { downloadFields, jobIdField } from '../../shared/descriptions';
+import { routeOperation } from '../../shared/jobs';
+import { routeByStatusField } from '../../shared/routeByStatus';
+import type { VideoProvider } from '../../shared/videoProvider';
 import { apiVersionFields, apiVersionOf, assertCredentialServes } from '../apiVersion';
 import * as job from '../job';
 import { aiStudiosApi, aiStudiosV3Api } from '../transport';
 import * as deleteProject from './delete.operation';
-import { POLL_SECONDS } from './fields';
+import { waiting } from './fields';
 import * as getAll from './getAll.operation';
 import * as submit from './submit.operation';
 import * as submitV3 from './submitV3.operation';
@@ -15,7 +17,7 @@ import * as submitV3 from './submitV3.operation';
 export const aiStudiosProvider: VideoProvider = {
 	api: aiStudiosApi,
 	submit: submit.submit,
-	pollSeconds: POLL_SECONDS,
+	wait: waiting,
 	getStatus: job.getStatus,
 	getResult: job.getResult,
 };
@@ -24,7 +26,7 @@ export const aiStudiosProvider: VideoProvider = {
 export const aiStudiosV3Provider: VideoProvider = {
 	api: aiStudiosV3Api,
 	submit: submitV3.submit,
-	pollSeconds: POLL_SECONDS,
+	wait: waiting,
 	getStatus: job.getStatusV3,
 	// The progress answer carries the download URL once done: it is the result too.
 	getResult: job.getStatusV3,
@@ -70,7 +72,7 @@ export const properties: INodeProperties[] = [
 	routeByStatusField,
 	...submit.description,
 	...submitV3.description,
-	...waitFields(POLL_SECONDS),
+	...waiting.fields,
 	...getAll.description,
 	...downloadFields(['getResult']),
 ];

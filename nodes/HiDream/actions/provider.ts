@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { downloadFields, jobIdField, routeByStatusField } from '../../shared/descriptions';
-import { routeOperation, type VideoProvider } from '../../shared/jobs';
+import { downloadFields, jobIdField } from '../../shared/descriptions';
+import { routeOperation } from '../../shared/jobs';
+import { routeByStatusField } from '../../shared/routeByStatus';
+import type { VideoProvider } from '../../shared/videoProvider';
 import { getStatuses } from '../batch';
 import * as job from '../job';
 import { hiDreamApi } from '../transport';
@@ -13,13 +15,13 @@ import * as submit from './submit.operation';
  */
 export const hiDreamProvider: VideoProvider = {
 	api: hiDreamApi,
-	jobRef: job.jobRef,
+	jobFromParameters: job.jobFromParameters,
 	submit: submit.submit,
-	pollSeconds: submit.POLL_SECONDS,
+	wait: submit.waiting,
 	getStatus: job.getStatus,
 	getStatuses,
 	getResult: job.getStatus,
-	refOf: job.refOf,
+	jobFromOutput: job.jobFromOutput,
 };
 
 export const operationField: INodeProperties = {

@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { downloadFields, jobIdField, routeByStatusField } from '../../shared/descriptions';
-import { routeOperation, type VideoProvider } from '../../shared/jobs';
+import { downloadFields, jobIdField } from '../../shared/descriptions';
+import { routeOperation } from '../../shared/jobs';
+import { routeByStatusField } from '../../shared/routeByStatus';
+import type { VideoProvider } from '../../shared/videoProvider';
 import { cdnVideoApi } from '../transport';
 import * as job from '../job';
 import * as deleteVideo from './delete.operation';
@@ -13,7 +15,7 @@ import * as submit from './submit.operation';
 export const cdnVideoProvider: VideoProvider = {
 	api: cdnVideoApi,
 	submit: submit.submit,
-	pollSeconds: submit.POLL_SECONDS,
+	wait: submit.waiting,
 	getStatus: job.getStatus,
 	getResult: job.getResult,
 	cancel: job.cancel,
