@@ -19,6 +19,9 @@ interface CdnVideoLogin {
 
 const DEFAULT_LIFETIME_MS = 6 * 60 * 60 * 1000;
 
+/** Used when the Base URL is left empty; the node's requests read it too. */
+export const CDN_VIDEO_BASE_URL = 'https://api.cdnvideo.ru';
+
 export class CdnVideoApi implements ICredentialType {
 	name = 'cdnVideoApi';
 
@@ -79,14 +82,14 @@ export class CdnVideoApi implements ICredentialType {
 			required: true,
 			displayOptions: { show: { authentication: ['token'] } },
 		},
-		baseUrlField('https://api.cdnvideo.ru'),
+		baseUrlField(CDN_VIDEO_BASE_URL),
 		...sessionTokenFields,
 	];
 
 	/** Logs in with username and password; n8n stores the token and calls this again when it is empty or refused. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		if (credentials.authentication !== 'password') return {};
-		const baseUrl = String(credentials.baseUrl || 'https://api.cdnvideo.ru').replace(/\/+$/, '');
+		const baseUrl = String(credentials.baseUrl || CDN_VIDEO_BASE_URL).replace(/\/+$/, '');
 		let answer: CdnVideoLogin;
 		try {
 			answer = (await this.helpers.httpRequest({

@@ -18,7 +18,8 @@ interface HiDreamTokenAnswer {
 	result?: { token?: string; expire_time?: number | string };
 }
 
-const DEFAULT_BASE_URL = 'https://www.hidreamai.com';
+/** Used when the Base URL is left empty; the node's requests read it too. */
+export const HIDREAM_BASE_URL = 'https://www.hidreamai.com';
 const TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /**
  * When the exchanged token stops working. The docs say "valid 1 day" without defining
@@ -82,14 +83,14 @@ export class HiDreamApi implements ICredentialType {
 			displayOptions: { show: { authentication: ['token'] } },
 			description: 'Sent as "Authorization: Bearer &lt;token&gt;". It is not renewed: paste a new one when it expires.',
 		},
-		baseUrlField(DEFAULT_BASE_URL),
+		baseUrlField(HIDREAM_BASE_URL),
 		...sessionTokenFields,
 	];
 
 	/** Exchanges the API key for a token; n8n stores it and calls this again when it is empty or refused. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		if (credentials.authentication === 'token') return {};
-		const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+		const baseUrl = String(credentials.baseUrl || HIDREAM_BASE_URL).replace(/\/+$/, '');
 		return await exchangeApiKey(this, baseUrl, String(credentials.apiKey ?? ''));
 	}
 

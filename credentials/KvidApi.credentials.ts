@@ -2,6 +2,9 @@ import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } f
 
 import { apiKeyHeader, baseUrlField } from './common';
 
+/** Used when the Base URL is left empty; the node's requests read it too. */
+export const KVID_BASE_URL = 'https://api.kvid.ai';
+
 export class KvidApi implements ICredentialType {
 	name = 'kvidApi';
 
@@ -41,7 +44,7 @@ export class KvidApi implements ICredentialType {
 			placeholder: 'pdt_XXXXXXXXXXXX',
 			description: "The pool's product ID, product code or email (as chosen above). Required by the generation API; a node option may name another pool per item.",
 		},
-		baseUrlField('https://api.kvid.ai'),
+		baseUrlField(KVID_BASE_URL),
 	];
 
 	authenticate = apiKeyHeader('api-key');

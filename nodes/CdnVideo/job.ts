@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { readFailure, settle } from '../shared/failure';
+import { readFailure } from '../shared/failure';
+import { resultOrState } from '../shared/results';
 import { jobOutput, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
 import { cancelTask, cancelTaskAfterStop, getTask, getVideo } from './transport';
 
@@ -51,15 +52,13 @@ export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: 
 
 /** The video link; while there is none (the task is not processed) the task's status tells why. */
 export async function getResult(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput> {
-	const link = await settle(getVideo<IDataObject>(ctx, job.jobId, { itemIndex, jobId: job.jobId }));
-	if ('value' in link) {
-		return jobOutput('cdnVideo', { jobId: job.jobId, status: 'completed', progress: 100, videoUrl: String(link.value.url ?? '') || null, raw: link.value });
-	}
-	// 400 "wrong task status": no file yet, or none ever; the task's state says which.
-	if (readFailure(link.error).status !== 400) throw link.error;
-	const state = await getStatus(ctx, itemIndex, job);
-	if (state.status === 'completed') throw link.error;
-	return state;
+	return await resultOrState(
+		getVideo<IDataObject>(ctx, job.jobId, { itemIndex, jobId: job.jobId }),
+		(body) => jobOutput('cdnVideo', { jobId: job.jobId, status: 'completed', progress: 100, videoUrl: String(body.url ?? '') || null, raw: body }),
+		// 400 "wrong task status": no file yet, or none ever; the task's state says which.
+		(error) => readFailure(error).status === 400,
+		async () => await getStatus(ctx, itemIndex, job),
+	);
 }
 
 export async function cancel(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput> {

@@ -1,20 +1,23 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
+import { CDN_VIDEO_BASE_URL } from '../../credentials/CdnVideoApi.credentials';
 import { apiPath, type ApiContext, type ProviderApi } from '../shared/providerApi';
 import { cancelAfterStopRequest, readRequest, submitRequest, type ApiCall, type SubmitLimits } from '../shared/request';
 import { credentialsOf } from '../shared/tokenSession';
 
 export const CDN_VIDEO_RATE_WINDOW_MS = 60_000;
 
+/** CDNvideo's errors come as {"status": "ERROR", "message": …}, sometimes with a 2xx code: its words then. */
+export function refusalOf(body: unknown): string | undefined {
+	const b = body as IDataObject | undefined;
+	return typeof b?.status === 'string' && b.status.toUpperCase() === 'ERROR' ? String(b.message ?? 'unknown error') : undefined;
+}
+
 export const cdnVideoApi: ProviderApi = {
 	provider: 'cdnVideo',
 	displayName: 'CDNvideo',
 	credentialType: 'cdnVideoApi',
-	// Errors come as {"status": "ERROR", "message": …}, sometimes with a 2xx code.
-	bodyError: (body) => {
-		const b = body as IDataObject | undefined;
-		return typeof b?.status === 'string' && b.status.toUpperCase() === 'ERROR' ? String(b.message ?? 'unknown error') : undefined;
-	},
+	bodyError: refusalOf,
 	session: {
 		exchanges: (credentials: ICredentialDataDecryptedObject) => credentials.authentication === 'password',
 		// An expired or unknown CDN-AUTH-TOKEN is answered 403 (401 is the login's own refusal).
@@ -26,7 +29,7 @@ export const cdnVideoApi: ProviderApi = {
 		422: 'CDNvideo rejected some parameters (named above): check them against the Get Configurations output.',
 	},
 	rateWindowMs: CDN_VIDEO_RATE_WINDOW_MS,
-	defaultBaseUrl: 'https://api.cdnvideo.ru',
+	defaultBaseUrl: CDN_VIDEO_BASE_URL,
 };
 
 type Ref = Pick<ApiCall, 'itemIndex' | 'jobId'>;
@@ -62,14 +65,16 @@ export async function deleteVideo(ctx: ApiContext, jobId: string, ref: Ref): Pro
 	return await readRequest(ctx, cdnVideoApi, await call(ctx, 'DELETE', apiPath`/video/${jobId}`, ref));
 }
 
+const cancelCall = async (ctx: ApiContext, jobId: string, ref: Ref) => await call(ctx, 'DELETE', apiPath`/cancel/${jobId}`, ref);
+
 /** `DELETE /cancel/{id}`. */
 export async function cancelTask<T = unknown>(ctx: ApiContext, jobId: string, ref: Ref): Promise<T> {
-	return await readRequest<T>(ctx, cdnVideoApi, await call(ctx, 'DELETE', apiPath`/cancel/${jobId}`, ref));
+	return await readRequest<T>(ctx, cdnVideoApi, await cancelCall(ctx, jobId, ref));
 }
 
 /** `DELETE /cancel/{id}` sent although the execution was stopped: it ends the stopped execution's renders. */
 export async function cancelTaskAfterStop(ctx: ApiContext, jobId: string): Promise<void> {
-	await cancelAfterStopRequest(ctx, cdnVideoApi, await call(ctx, 'DELETE', apiPath`/cancel/${jobId}`, { jobId }));
+	await cancelAfterStopRequest(ctx, cdnVideoApi, await cancelCall(ctx, jobId, { jobId }));
 }
 
 /** `GET /tasks` (one page: `qs` holds offset and limit). */

@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import { HIDREAM_BASE_URL } from '../../credentials/HiDreamApi.credentials';
 import type { ApiContext, ProviderApi } from '../shared/providerApi';
 import { readRequest, submitRequest, type SubmitLimits } from '../shared/request';
 
@@ -45,16 +46,18 @@ function batchPath(task: HiDreamTask): string {
 	return `/api-pub/gw/v2/video/${FAMILY_PATHS[task]}/async/results/batch`;
 }
 
+/** HiDream's success is `code == 0`; any other code is a refusal with `message`, even on HTTP 200. */
+export function refusalOf(body: unknown): string | undefined {
+	const b = body as IDataObject | undefined;
+	if (b === undefined || b === null || typeof b !== 'object' || b.code === undefined || Number(b.code) === 0) return undefined;
+	return typeof b.message === 'string' && b.message ? b.message : `code ${String(b.code)}`;
+}
+
 export const hiDreamApi: ProviderApi = {
 	provider: 'hiDream',
 	displayName: 'HiDream',
 	credentialType: 'hiDreamApi',
-	// Success is `code == 0`; any other code is a refusal with `message`, even on HTTP 200.
-	bodyError: (body) => {
-		const b = body as IDataObject | undefined;
-		if (b === undefined || b === null || typeof b !== 'object' || b.code === undefined || Number(b.code) === 0) return undefined;
-		return typeof b.message === 'string' && b.message ? b.message : `code ${String(b.code)}`;
-	},
+	bodyError: refusalOf,
 	session: {
 		exchanges: (credentials: ICredentialDataDecryptedObject) => credentials.authentication !== 'token',
 		// The docs do not say how an expired token is refused; 401 and 403 both renew it once.
@@ -66,7 +69,7 @@ export const hiDreamApi: ProviderApi = {
 		429: 'HiDream accepts 2 video-stylization and 10 text/image-to-video tasks a minute, and 1–10 running tasks depending on the plan; try again later or lower the submit rate.',
 	},
 	rateWindowMs: HIDREAM_RATE_WINDOW_MS,
-	defaultBaseUrl: 'https://www.hidreamai.com',
+	defaultBaseUrl: HIDREAM_BASE_URL,
 };
 
 /** `POST …/async`: a new task, paced per family. */

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { readJobId } from '../shared/videoProvider';
 import { jobOutput, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
-import { resultOrState } from './job';
+import { resultOrState } from '../shared/results';
+import { readJobId } from '../shared/videoProvider';
+import { noFileYet } from './job';
 import { asRecord, isGenerationMode, modeOfWord, type GenerationMode } from './modes';
 import { getGenerationJobResult, getGenerationJobStatus } from './transport';
 
@@ -84,6 +85,7 @@ export async function getGenerationResult(ctx: IExecuteFunctions, itemIndex: num
 				},
 			);
 		},
+		noFileYet,
 		async () => await getGenerationStatus(ctx, itemIndex, job),
 	);
 }

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { ProviderRefusal } from '../shared/errors';
-import { readFailure, settle } from '../shared/failure';
+import { readFailure } from '../shared/failure';
+import { resultOrState } from '../shared/results';
 import { readJobId } from '../shared/videoProvider';
 import { jobOutput, toProgress, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
 import { inputCheck } from '../shared/validation';
@@ -115,23 +116,13 @@ export async function getResult(ctx: IExecuteFunctions, itemIndex: number, job: 
 				{ mode: job.mode, fileName: typeof data.name === 'string' ? data.name : null, fileSizeKb: typeof data.size === 'number' ? data.size : null },
 			);
 		},
+		noFileYet,
 		async () => await getStatus(ctx, itemIndex, job),
 	);
 }
 
 /**
- * The result answer read by `read`; where kvid refused it with a 400 (or a 2xx "success: false"),
- * JOB_NOT_COMPLETED or JOB_FAILED, the job's current state instead. Anything else is the error itself.
+ * kvid refuses the result of a job without a file with a 400 (or a 2xx "success: false"):
+ * JOB_NOT_COMPLETED or JOB_FAILED.
  */
-export async function resultOrState(
-	answer: Promise<IDataObject>,
-	read: (body: IDataObject) => JobOutput,
-	currentState: () => Promise<JobOutput>,
-): Promise<JobOutput> {
-	const settled = await settle(answer);
-	if ('value' in settled) return read(settled.value);
-	if (!(settled.error instanceof ProviderRefusal) && readFailure(settled.error).status !== 400) throw settled.error;
-	const state = await currentState();
-	if (state.status === 'completed') throw settled.error;
-	return state;
-}
+export const noFileYet = (error: unknown) => error instanceof ProviderRefusal || readFailure(error).status === 400;

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { KVID_BASE_URL } from '../../credentials/KvidApi.credentials';
+
 import type { ApiContext, ProviderApi } from '../shared/providerApi';
 import { readRequest, submitRequest } from '../shared/request';
 import { MODE_WORDS, refusalOf, type GenerationMode, type KvidMode } from './modes';
@@ -24,7 +26,7 @@ export const kvidApi: ProviderApi = {
 		429: 'CONCURRENT_LIMIT: too many of the account\'s kvid renders are running at once. The node waited and retried without submitting twice, but no slot freed up; wait for running renders to finish, or submit fewer items at a time.',
 	},
 	rateWindowMs: KVID_CONCURRENCY_WAIT_MS,
-	defaultBaseUrl: 'https://api.kvid.ai',
+	defaultBaseUrl: KVID_BASE_URL,
 };
 
 const legacyPath = (mode: KvidMode, endpoint: 'generate' | 'status' | 'result') => `/ai/video/${MODE_WORDS[mode]}/${endpoint}`;

@@ -37,6 +37,29 @@ export function downloadFields(operations: string[]): INodeProperties[] {
 	];
 }
 
+/** A list operation's Return All and Limit, shown where `show` says. */
+export function returnAllFields(show: { show: { [name: string]: string[] } }): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: show,
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show.show, returnAll: [false] } },
+		},
+	];
+}
+
 /** Submit's pacing option: at most Max Submits within Window seconds, per credential. */
 export function rateLimitField(maxSubmits: number, windowSeconds: number, providerLimit: string): INodeProperties {
 	return {

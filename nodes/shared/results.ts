@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { downloadVideo } from './download';
 import { jobError } from './errors';
+import { settle } from './failure';
 import type { JobOutput, JobRef } from './jobContract';
 import type { Semaphore } from './timing';
 import type { VideoProvider } from './videoProvider';
@@ -45,4 +46,23 @@ export async function fetchResult(
 		item.binary = { [options.binaryPropertyName || 'data']: binary };
 	}
 	return item;
+}
+
+/**
+ * The result answer read by `read`; where the provider refused it because the job has no file
+ * (`noFileYet`: not done, or failed), the job's current state instead. Anything else, or a refusal
+ * for a job whose state says completed, is the error itself.
+ */
+export async function resultOrState<T>(
+	answer: Promise<T>,
+	read: (body: T) => JobOutput,
+	noFileYet: (error: unknown) => boolean,
+	currentState: () => Promise<JobOutput>,
+): Promise<JobOutput> {
+	const settled = await settle(answer);
+	if ('value' in settled) return read(settled.value);
+	if (!noFileYet(settled.error)) throw settled.error;
+	const state = await currentState();
+	if (state.status === 'completed') throw settled.error;
+	return state;
 }

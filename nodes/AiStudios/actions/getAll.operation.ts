@@ -1,29 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { returnAllFields } from '../../shared/descriptions';
 import { inputCheck } from '../../shared/validation';
 import { listOf, listProjects } from '../transport';
 
 const show = { show: { operation: ['getAll'], apiVersion: ['v3'] } };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: show,
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show.show, returnAll: [false] } },
-	},
-];
+export const description: INodeProperties[] = returnAllFields(show);
 
 /**
  * `GET /editor/project`: the account's exported projects, one item each, `jobId` beside AI Studios'
