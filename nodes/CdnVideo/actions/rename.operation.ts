@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { readJobId } from '../../shared/videoProvider';
 import { inputCheck } from '../../shared/validation';
 import { renameVideo } from '../transport';
-import { VIDEO_NAME_MAX } from './submit.operation';
+import { VIDEO_NAME_MAX } from './generateBody';
 
 export const description: INodeProperties[] = [
 	{

@@ -2,7 +2,8 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { InputCheck } from '../../shared/validation';
 import { GENERATION_MODES, type GenerationMode } from '../modes';
-import { bool, choices, legacyOption, path, type OptionField } from './options';
+import { legacyOption, type OptionField } from './options';
+import { bodyOf, bool, choices, collectionsPerModelAndMode, path, type TableField } from './optionTable';
 
 /** The generation API's model names; any full model id may be given by expression instead. */
 export const GENERATION_MODELS = ['wan', 'seedance', 'veo3.1'] as const;
@@ -43,14 +44,9 @@ export function durationRange(family: ModelFamily, mode: GenerationMode): { min:
 	return family === 'wan' ? { min: 5, max: 10, auto: false } : { min: 4, max: 15, auto: false };
 }
 
-export interface GenerationOptionField {
-	name: string;
-	/** kvid's body field */
-	field: string;
+export interface GenerationOptionField extends TableField<ModelFamily, GenerationMode> {
 	families: readonly ModelFamily[];
 	modes: readonly GenerationMode[];
-	property(family: ModelFamily, mode: GenerationMode): INodeProperties;
-	read(check: InputCheck, value: unknown, family: ModelFamily, mode: GenerationMode): unknown;
 }
 
 const ALL_FAMILIES: readonly ModelFamily[] = [...GENERATION_MODELS, 'other'];
@@ -226,33 +222,20 @@ const applies = (f: GenerationOptionField, family: ModelFamily, mode: Generation
 
 /** One `options` collection per model and mode of the generation API, as for the legacy one. */
 export function generationOptionsCollections(): INodeProperties[] {
-	return GENERATION_MODELS.flatMap((model) =>
-		GENERATION_MODES.map(
-			(mode): INodeProperties => ({
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				// mode before model: n8n shows a field outright at the first condition on an expression (a full model id)
-				displayOptions: { show: { operation: ['submit'], apiVersion: ['generation'], mode: [mode], model: [model] } },
-				// n8n lists a collection's options alphabetically
-				options: [...FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)), ...CREDIT_POOL_OPTIONS].sort((a, b) =>
-					a.displayName.localeCompare(b.displayName),
-				),
-			}),
-		),
+	return collectionsPerModelAndMode(
+		GENERATION_MODELS,
+		GENERATION_MODES,
+		// mode before model: n8n shows a field outright at the first condition on an expression (a full model id)
+		(model, mode) => ({ operation: ['submit'], apiVersion: ['generation'], mode: [mode], model: [model] }),
+		// n8n lists a collection's options alphabetically
+		(model, mode) =>
+			[...FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)), ...CREDIT_POOL_OPTIONS].sort((a, b) =>
+				a.displayName.localeCompare(b.displayName),
+			),
 	);
 }
 
 /** kvid's body fields for the options set on an item; another model's leftovers are not sent. */
 export function generationOptionFields(check: InputCheck, options: IDataObject, family: ModelFamily, mode: GenerationMode): IDataObject {
-	const body: IDataObject = {};
-	for (const f of FIELDS) {
-		if (!applies(f, family, mode)) continue;
-		const value = options[f.name];
-		if (value === undefined || value === null || value === '') continue;
-		body[f.field] = f.read(check, value, family, mode) as IDataObject[string];
-	}
-	return body;
+	return bodyOf(FIELDS, (f) => applies(f, family, mode), check, options, family, mode);
 }

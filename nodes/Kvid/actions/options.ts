@@ -2,6 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { InputCheck } from '../../shared/validation';
 import { MODES, type KvidMode } from '../modes';
+import { bodyOf, bool, choices, collectionsPerModelAndMode, path, whole, type TableField } from './optionTable';
 
 /** `wan` is the doc's v1 model, `seedance` its v2 (bytedance/seedance/v1/lite). */
 export const MODELS = ['wan', 'seedance'] as const;
@@ -27,29 +28,12 @@ export function defaultAspectRatio(model: KvidModel, mode: KvidMode): string {
 }
 
 /** One entry of the `options` collection: where it applies, how it looks, what kvid receives. */
-export interface OptionField {
-	name: string;
-	/** kvid's body field */
-	field: string;
+export interface OptionField extends TableField<KvidModel, KvidMode> {
 	models: readonly KvidModel[];
 	modes: readonly KvidMode[];
-	property(model: KvidModel, mode: KvidMode): INodeProperties;
-	read(check: InputCheck, value: unknown, model: KvidModel, mode: KvidMode): unknown;
 }
 
 const BOTH_MODES = MODES;
-export const path = (name: string) => `options.${name}`;
-
-export function whole(check: InputCheck, name: string, value: unknown, range: { min?: number; max?: number } = {}): number {
-	return check.number(path(name), value, { ...range, integer: true });
-}
-
-export function bool(check: InputCheck, name: string, value: unknown): boolean {
-	if (typeof value === 'boolean') return value;
-	return check.fail(path(name), `must be true or false; got ${JSON.stringify(value)}`);
-}
-
-export const choices = (values: readonly string[]) => values.map((value) => ({ name: value, value }));
 
 const OPTION_FIELDS: OptionField[] = [
 	{
@@ -238,39 +222,17 @@ export const legacyOption = (name: string): OptionField => OPTION_FIELDS.find((f
 
 const applies = (f: OptionField, model: KvidModel, mode: KvidMode) => f.models.includes(model) && f.modes.includes(mode);
 
-/**
- * One `options` collection per model and mode, each shown only for its pair, so the editor offers
- * exactly the fields that model takes in that mode. They share the name `options`, which is what
- * saved workflows store.
- */
+/** One `options` collection per model and mode of the legacy API. */
 export function optionsCollections(): INodeProperties[] {
-	return MODELS.flatMap((model) =>
-		MODES.map(
-			(mode): INodeProperties => ({
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				displayOptions: { show: { operation: ['submit'], apiVersion: ['legacy'], model: [model], mode: [mode] } },
-				options: OPTION_FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)),
-			}),
-		),
+	return collectionsPerModelAndMode(
+		MODELS,
+		MODES,
+		(model, mode) => ({ operation: ['submit'], apiVersion: ['legacy'], model: [model], mode: [mode] }),
+		(model, mode) => OPTION_FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)),
 	);
 }
 
-/**
- * kvid's body fields for the options set on an item, each checked against the model's range. Keys
- * that belong to another model or mode (left over after switching the model in the editor, which
- * keeps the collection's values) are not sent: the other model would refuse them.
- */
+/** kvid's body fields for the options set on an item, each checked against the model's range. */
 export function optionFields(check: InputCheck, options: IDataObject, model: KvidModel, mode: KvidMode): IDataObject {
-	const body: IDataObject = {};
-	for (const f of OPTION_FIELDS) {
-		if (!applies(f, model, mode)) continue;
-		const value = options[f.name];
-		if (value === undefined || value === null || value === '') continue;
-		body[f.field] = f.read(check, value, model, mode) as IDataObject[string];
-	}
-	return body;
+	return bodyOf(OPTION_FIELDS, (f) => applies(f, model, mode), check, options, model, mode);
 }
