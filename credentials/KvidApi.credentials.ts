@@ -5,6 +5,13 @@ import { apiKeyHeader, baseUrlField } from './common';
 /** Used when the Base URL is left empty; the node's requests read it too. */
 export const KVID_BASE_URL = 'https://api.kvid.ai';
 
+/** How a credit pool is named; the node's per-item override offers the same kinds. */
+export const CREDIT_POOL_KINDS = [
+	{ name: 'Product ID', value: 'productId' },
+	{ name: 'Product Code', value: 'productCode' },
+	{ name: 'Email', value: 'email' },
+];
+
 export class KvidApi implements ICredentialType {
 	name = 'kvidApi';
 
@@ -28,11 +35,7 @@ export class KvidApi implements ICredentialType {
 			displayName: 'Credit Pool',
 			name: 'creditPool',
 			type: 'options',
-			options: [
-				{ name: 'Product ID', value: 'productId' },
-				{ name: 'Product Code', value: 'productCode' },
-				{ name: 'Email', value: 'email' },
-			],
+			options: CREDIT_POOL_KINDS,
 			default: 'productId',
 			description: 'How Credit Pool Value names the credit pool renders are billed to. The generation API sends exactly one of product_id, product_code or email with every render; the legacy API does not use it.',
 		},

@@ -1,5 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { CREDIT_POOL_KINDS } from '../../../credentials/KvidApi.credentials';
 import type { InputCheck } from '../../shared/validation';
 import { GENERATION_MODES, type GenerationMode } from '../modes';
 import { legacyOption, type OptionField } from './options';
@@ -200,11 +201,7 @@ const CREDIT_POOL_OPTIONS: INodeProperties[] = [
 		displayName: 'Credit Pool',
 		name: 'creditPool',
 		type: 'options',
-		options: [
-			{ name: 'Product ID', value: 'productId' },
-			{ name: 'Product Code', value: 'productCode' },
-			{ name: 'Email', value: 'email' },
-		],
+		options: CREDIT_POOL_KINDS,
 		default: 'productId',
 		description: "How Credit Pool Value names the pool this render is billed to. Leave out to use the credential's kind.",
 	},
