@@ -49,7 +49,8 @@ export class CdnVideoApi implements ICredentialType {
 				{
 					name: 'Username and Password',
 					value: 'password',
-					description: 'Log in for a token, kept for its 6-hour lifetime and renewed when it expires',
+					description:
+						'Log in for a token, kept for its 6-hour lifetime and renewed when it expires',
 				},
 				{ name: 'Token', value: 'token', description: 'Paste a CDN-AUTH-TOKEN you already have' },
 			],
@@ -71,7 +72,8 @@ export class CdnVideoApi implements ICredentialType {
 			default: '',
 			required: true,
 			displayOptions: { show: { authentication: ['password'] } },
-			description: 'A refused login is never retried: CDNvideo locks an account for 3 hours after 7 refused logins',
+			description:
+				'A refused login is never retried: CDNvideo locks an account for 3 hours after 7 refused logins',
 		},
 		{
 			displayName: 'Token',
@@ -86,8 +88,14 @@ export class CdnVideoApi implements ICredentialType {
 		...sessionTokenFields,
 	];
 
-	/** Logs in with username and password; n8n stores the token and calls this again when it is empty or refused. */
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	/**
+	 * Logs in with username and password; n8n stores the token and calls this again when it is empty
+	 * or refused.
+	 */
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
 		if (credentials.authentication !== 'password') return {};
 		const baseUrl = String(credentials.baseUrl || CDN_VIDEO_BASE_URL).replace(/\/+$/, '');
 		let answer: CdnVideoLogin;
@@ -118,9 +126,16 @@ export class CdnVideoApi implements ICredentialType {
 		return { sessionToken: answer.token, sessionExpiresAt: Date.now() + lifetime };
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const token = credentials.authentication === 'password' ? credentials.sessionToken : credentials.token;
-		return { ...requestOptions, headers: { ...requestOptions.headers, 'CDN-AUTH-TOKEN': String(token ?? '') } };
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const token =
+			credentials.authentication === 'password' ? credentials.sessionToken : credentials.token;
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, 'CDN-AUTH-TOKEN': String(token ?? '') },
+		};
 	}
 
 	test: ICredentialTestRequest = {

@@ -33,7 +33,11 @@ export function toJobStatus(word: unknown): JobStatus {
 	}
 }
 
-export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput> {
+export async function getStatus(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	job: JobRef,
+): Promise<JobOutput> {
 	const body = await getTask<IDataObject>(ctx, job.jobId, { itemIndex, jobId: job.jobId });
 	const task = (body.task ?? {}) as CdnTask;
 	const status = toJobStatus(task.status);
@@ -43,26 +47,51 @@ export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: 
 			jobId: String(task.id ?? job.jobId),
 			status,
 			progress: null,
-			error: status === 'failed' ? String(task.message || `CDNvideo reported the task as "${String(task.status)}"`) : null,
+			error:
+				status === 'failed'
+					? String(task.message || `CDNvideo reported the task as "${String(task.status)}"`)
+					: null,
 			raw: body,
 		},
-		{ taskStatus: task.status ?? null, attempts: task.attempts ?? null, message: task.message ?? null },
+		{
+			taskStatus: task.status ?? null,
+			attempts: task.attempts ?? null,
+			message: task.message ?? null,
+		},
 	);
 }
 
 /** The video link; while there is none (the task is not processed) the task's status tells why. */
-export async function getResult(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput> {
+export async function getResult(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	job: JobRef,
+): Promise<JobOutput> {
 	return await resultOrState(
 		getVideo<IDataObject>(ctx, job.jobId, { itemIndex, jobId: job.jobId }),
-		(body) => jobOutput('cdnVideo', { jobId: job.jobId, status: 'completed', progress: 100, videoUrl: String(body.url ?? '') || null, raw: body }),
+		(body) =>
+			jobOutput('cdnVideo', {
+				jobId: job.jobId,
+				status: 'completed',
+				progress: 100,
+				videoUrl: String(body.url ?? '') || null,
+				raw: body,
+			}),
 		// 400 "wrong task status": no file yet, or none ever; the task's state says which.
 		(error) => readFailure(error).status === 400,
 		async () => await getStatus(ctx, itemIndex, job),
 	);
 }
 
-export async function cancel(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput> {
-	const body = await cancelTask<IDataObject | string>(ctx, job.jobId, { itemIndex, jobId: job.jobId });
+export async function cancel(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	job: JobRef,
+): Promise<JobOutput> {
+	const body = await cancelTask<IDataObject | string>(ctx, job.jobId, {
+		itemIndex,
+		jobId: job.jobId,
+	});
 	return jobOutput('cdnVideo', { jobId: job.jobId, status: 'canceled', raw: body });
 }
 

@@ -4,7 +4,9 @@ import { HIDREAM_BASE_URL } from '../../credentials/HiDreamApi.credentials';
 import type { ApiContext, ProviderApi } from '../shared/providerApi';
 import { readRequest, submitRequest, type SubmitLimits } from '../shared/request';
 
-/** What a HiDream job renders; each task has its own endpoints, and its jobs are looked up there. */
+/**
+ * What a HiDream job renders; each task has its own endpoints, and its jobs are looked up there.
+ */
 export const TASKS = ['videoStylization', 'textToVideo', 'imageToVideo'] as const;
 export type HiDreamTask = (typeof TASKS)[number];
 
@@ -16,7 +18,10 @@ export function isTask(value: unknown): value is HiDreamTask {
 export const HIDREAM_RATE_WINDOW_MS = 60_000;
 /** Video stylization: 2 tasks a minute. */
 export const HIDREAM_SUBMITS_PER_WINDOW = 2;
-/** Text- and image-to-video: 10 tasks a minute, paced as one family (the stricter reading of the docs). */
+/**
+ * Text- and image-to-video: 10 tasks a minute, paced as one family (the stricter reading of the
+ * docs).
+ */
 export const HIDREAM_GENERATIONS_PER_WINDOW = 10;
 
 /** The pacing family of a task: stylizations and generations are limited separately. */
@@ -37,7 +42,8 @@ function asyncPath(task: HiDreamTask): string {
 }
 
 /**
- * Batch results are documented only under v2 (`…/gw/v2/video/{txt2video|img2video|video_edit}/async/
+ * Batch results are documented only under v2
+ * (`…/gw/v2/video/{txt2video|img2video|video_edit}/async/
  * results/batch`), for the same three families, and no v3 batch page exists: so every task, v3
  * text/image-to-video included, is asked there. Should HiDream leave a v3 task out of that answer,
  * the task is asked one by one at its v3 results path.
@@ -46,10 +52,19 @@ function batchPath(task: HiDreamTask): string {
 	return `/api-pub/gw/v2/video/${FAMILY_PATHS[task]}/async/results/batch`;
 }
 
-/** HiDream's success is `code == 0`; any other code is a refusal with `message`, even on HTTP 200. */
+/**
+ * HiDream's success is `code == 0`; any other code is a refusal with `message`, even on HTTP 200.
+ */
 export function refusalOf(body: unknown): string | undefined {
 	const b = body as IDataObject | undefined;
-	if (b === undefined || b === null || typeof b !== 'object' || b.code === undefined || Number(b.code) === 0) return undefined;
+	if (
+		b === undefined ||
+		b === null ||
+		typeof b !== 'object' ||
+		b.code === undefined ||
+		Number(b.code) === 0
+	)
+		return undefined;
 	return typeof b.message === 'string' && b.message ? b.message : `code ${String(b.code)}`;
 }
 
@@ -59,7 +74,8 @@ export const hiDreamApi: ProviderApi = {
 	credentialType: 'hiDreamApi',
 	bodyError: refusalOf,
 	session: {
-		exchanges: (credentials: ICredentialDataDecryptedObject) => credentials.authentication !== 'token',
+		exchanges: (credentials: ICredentialDataDecryptedObject) =>
+			credentials.authentication !== 'token',
 		// The docs do not say how an expired token is refused; 401 and 403 both renew it once.
 		refusedStatuses: [401, 403],
 	},
@@ -73,16 +89,48 @@ export const hiDreamApi: ProviderApi = {
 };
 
 /** `POST …/async`: a new task, paced per family. */
-export async function submitTask<T = unknown>(ctx: ApiContext, task: HiDreamTask, body: IDataObject, itemIndex: number, pacing: SubmitLimits['pacing']): Promise<T> {
-	return await submitRequest<T>(ctx, hiDreamApi, { method: 'POST', path: asyncPath(task), body, itemIndex }, { pacing });
+export async function submitTask<T = unknown>(
+	ctx: ApiContext,
+	task: HiDreamTask,
+	body: IDataObject,
+	itemIndex: number,
+	pacing: SubmitLimits['pacing'],
+): Promise<T> {
+	return await submitRequest<T>(
+		ctx,
+		hiDreamApi,
+		{ method: 'POST', path: asyncPath(task), body, itemIndex },
+		{ pacing },
+	);
 }
 
 /** `GET …/async/results?task_id=`: one task's state. */
-export async function getTaskResults<T = unknown>(ctx: ApiContext, task: HiDreamTask, taskId: string, itemIndex: number): Promise<T> {
-	return await readRequest<T>(ctx, hiDreamApi, { method: 'GET', path: `${asyncPath(task)}/results`, qs: { task_id: taskId }, itemIndex, jobId: taskId });
+export async function getTaskResults<T = unknown>(
+	ctx: ApiContext,
+	task: HiDreamTask,
+	taskId: string,
+	itemIndex: number,
+): Promise<T> {
+	return await readRequest<T>(ctx, hiDreamApi, {
+		method: 'GET',
+		path: `${asyncPath(task)}/results`,
+		qs: { task_id: taskId },
+		itemIndex,
+		jobId: taskId,
+	});
 }
 
 /** `POST …/async/results/batch` with `{task_id_list}`: many tasks' states. */
-export async function getBatchResults<T = unknown>(ctx: ApiContext, task: HiDreamTask, taskIds: string[], itemIndex: number): Promise<T> {
-	return await readRequest<T>(ctx, hiDreamApi, { method: 'POST', path: batchPath(task), body: { task_id_list: taskIds }, itemIndex });
+export async function getBatchResults<T = unknown>(
+	ctx: ApiContext,
+	task: HiDreamTask,
+	taskIds: string[],
+	itemIndex: number,
+): Promise<T> {
+	return await readRequest<T>(ctx, hiDreamApi, {
+		method: 'POST',
+		path: batchPath(task),
+		body: { task_id_list: taskIds },
+		itemIndex,
+	});
 }

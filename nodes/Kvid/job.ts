@@ -4,7 +4,13 @@ import { ProviderRefusal } from '../shared/errors';
 import { readFailure } from '../shared/failure';
 import { resultOrState } from '../shared/results';
 import { readJobId } from '../shared/videoProvider';
-import { jobOutput, toProgress, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
+import {
+	jobOutput,
+	toProgress,
+	type JobOutput,
+	type JobRef,
+	type JobStatus,
+} from '../shared/jobContract';
 import { inputCheck } from '../shared/validation';
 import { asRecord, isMode, MODES, type KvidMode } from './modes';
 import { getLegacyResult, getLegacyStatus } from './transport';
@@ -14,7 +20,9 @@ export interface KvidJobRef extends JobRef {
 }
 
 function logsOf(data: IDataObject): string[] {
-	return Array.isArray(data.logs) ? data.logs.filter((line): line is string => typeof line === 'string') : [];
+	return Array.isArray(data.logs)
+		? data.logs.filter((line): line is string => typeof line === 'string')
+		: [];
 }
 
 /**
@@ -48,7 +56,10 @@ export function toJobStatus(word: unknown, progress: number | null, logs: string
 	}
 }
 
-/** The job an item names: its jobId and the mode it was submitted in (both checked before any request). */
+/**
+ * The job an item names: its jobId and the mode it was submitted in (both checked before any
+ * request).
+ */
 export function jobFromParameters(ctx: IExecuteFunctions, itemIndex: number): KvidJobRef {
 	const check = inputCheck(ctx.getNode(), itemIndex);
 	const jobId = readJobId(ctx, itemIndex);
@@ -67,7 +78,11 @@ export function jobFromOutput(output: JobOutput): KvidJobRef {
 	return { jobId: output.jobId, mode: output.mode as KvidMode };
 }
 
-export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: KvidJobRef): Promise<JobOutput> {
+export async function getStatus(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	job: KvidJobRef,
+): Promise<JobOutput> {
 	const body = await getLegacyStatus<IDataObject>(ctx, job.mode, job.jobId, itemIndex);
 	const data = asRecord(body.data) ?? {};
 	const logs = logsOf(data);
@@ -96,7 +111,9 @@ function failureMessage(body: IDataObject, data: IDataObject, logs: string[]): s
 	}
 	const last = logs[logs.length - 1];
 	if (last) return last;
-	return typeof body.message === 'string' && body.message ? body.message : `kvid reported the job as ${String(data.status)}`;
+	return typeof body.message === 'string' && body.message
+		? body.message
+		: `kvid reported the job as ${String(data.status)}`;
 }
 
 /**
@@ -104,7 +121,11 @@ function failureMessage(body: IDataObject, data: IDataObject, logs: string[]): s
  * failed (JOB_FAILED) with a 400; the job's status then tells which, so a failed render comes back
  * as `status: "failed"` data and an unfinished one as its current state.
  */
-export async function getResult(ctx: IExecuteFunctions, itemIndex: number, job: KvidJobRef): Promise<JobOutput> {
+export async function getResult(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	job: KvidJobRef,
+): Promise<JobOutput> {
 	return await resultOrState(
 		getLegacyResult<IDataObject>(ctx, job.mode, job.jobId, itemIndex),
 		(body) => {
@@ -113,7 +134,11 @@ export async function getResult(ctx: IExecuteFunctions, itemIndex: number, job: 
 			return jobOutput(
 				'kvid',
 				{ jobId: job.jobId, status: 'completed', progress: 100, videoUrl: url, raw: body },
-				{ mode: job.mode, fileName: typeof data.name === 'string' ? data.name : null, fileSizeKb: typeof data.size === 'number' ? data.size : null },
+				{
+					mode: job.mode,
+					fileName: typeof data.name === 'string' ? data.name : null,
+					fileSizeKb: typeof data.size === 'number' ? data.size : null,
+				},
 			);
 		},
 		noFileYet,
@@ -125,4 +150,5 @@ export async function getResult(ctx: IExecuteFunctions, itemIndex: number, job: 
  * kvid refuses the result of a job without a file with a 400 (or a 2xx "success: false"):
  * JOB_NOT_COMPLETED or JOB_FAILED.
  */
-export const noFileYet = (error: unknown) => error instanceof ProviderRefusal || readFailure(error).status === 400;
+export const noFileYet = (error: unknown) =>
+	error instanceof ProviderRefusal || readFailure(error).status === 400;

@@ -23,41 +23,108 @@ export const kvidApi: ProviderApi = {
 		402: 'INSUFFICIENT_CREDIT: the kvid account (generation API: the credit pool named by the credential or the item) has too few credits for this video. Buy credits at https://kvid.ai/credits/purchase, or choose a lower resolution (it sets the price), then submit again.',
 		403: "kvid refused the API key: check the credential's API Key (the primary or secondary key of a subscription at https://kvid.ai/settings/api-keys) and its Base URL.",
 		404: 'JOB_NOT_FOUND: kvid does not know this job for this API key. Check the jobId, the API Version the job was submitted with, and (legacy API) that Mode is the one it was submitted with (text- and image-to-video jobs are looked up separately), and that the credential belongs to the account that submitted it.',
-		429: 'CONCURRENT_LIMIT: too many of the account\'s kvid renders are running at once. The node waited and retried without submitting twice, but no slot freed up; wait for running renders to finish, or submit fewer items at a time.',
+		429: "CONCURRENT_LIMIT: too many of the account's kvid renders are running at once. The node waited and retried without submitting twice, but no slot freed up; wait for running renders to finish, or submit fewer items at a time.",
 	},
 	rateWindowMs: KVID_CONCURRENCY_WAIT_MS,
 	defaultBaseUrl: KVID_BASE_URL,
 };
 
-const legacyPath = (mode: KvidMode, endpoint: 'generate' | 'status' | 'result') => `/ai/video/${MODE_WORDS[mode]}/${endpoint}`;
+const legacyPath = (mode: KvidMode, endpoint: 'generate' | 'status' | 'result') =>
+	`/ai/video/${MODE_WORDS[mode]}/${endpoint}`;
 
 /** Legacy `POST /ai/video/{text-to-video|image-to-video}/generate`. */
-export async function submitLegacyVideo<T = unknown>(ctx: ApiContext, mode: KvidMode, body: IDataObject, itemIndex: number): Promise<T> {
-	return await submitRequest<T>(ctx, kvidApi, { method: 'POST', path: legacyPath(mode, 'generate'), body, itemIndex });
+export async function submitLegacyVideo<T = unknown>(
+	ctx: ApiContext,
+	mode: KvidMode,
+	body: IDataObject,
+	itemIndex: number,
+): Promise<T> {
+	return await submitRequest<T>(ctx, kvidApi, {
+		method: 'POST',
+		path: legacyPath(mode, 'generate'),
+		body,
+		itemIndex,
+	});
 }
 
 /** Legacy `GET /ai/video/{mode}/status?request_id=`. */
-export async function getLegacyStatus<T = unknown>(ctx: ApiContext, mode: KvidMode, jobId: string, itemIndex: number): Promise<T> {
-	return await readRequest<T>(ctx, kvidApi, { method: 'GET', path: legacyPath(mode, 'status'), qs: { request_id: jobId }, itemIndex, jobId });
+export async function getLegacyStatus<T = unknown>(
+	ctx: ApiContext,
+	mode: KvidMode,
+	jobId: string,
+	itemIndex: number,
+): Promise<T> {
+	return await readRequest<T>(ctx, kvidApi, {
+		method: 'GET',
+		path: legacyPath(mode, 'status'),
+		qs: { request_id: jobId },
+		itemIndex,
+		jobId,
+	});
 }
 
 /** Legacy `GET /ai/video/{mode}/result?request_id=`. */
-export async function getLegacyResult<T = unknown>(ctx: ApiContext, mode: KvidMode, jobId: string, itemIndex: number): Promise<T> {
-	return await readRequest<T>(ctx, kvidApi, { method: 'GET', path: legacyPath(mode, 'result'), qs: { request_id: jobId }, itemIndex, jobId });
+export async function getLegacyResult<T = unknown>(
+	ctx: ApiContext,
+	mode: KvidMode,
+	jobId: string,
+	itemIndex: number,
+): Promise<T> {
+	return await readRequest<T>(ctx, kvidApi, {
+		method: 'GET',
+		path: legacyPath(mode, 'result'),
+		qs: { request_id: jobId },
+		itemIndex,
+		jobId,
+	});
 }
 
-/** Generation API `POST /ai/generation/{mode}/generate-async`; 429s (CONCURRENT_LIMIT) waited out for `patienceMs`. */
-export async function submitGeneration<T = unknown>(ctx: ApiContext, mode: GenerationMode, body: IDataObject, itemIndex: number, patienceMs: number): Promise<T> {
+/**
+ * Generation API `POST /ai/generation/{mode}/generate-async`; 429s (CONCURRENT_LIMIT) waited out
+ * for `patienceMs`.
+ */
+export async function submitGeneration<T = unknown>(
+	ctx: ApiContext,
+	mode: GenerationMode,
+	body: IDataObject,
+	itemIndex: number,
+	patienceMs: number,
+): Promise<T> {
 	const path = `/ai/generation/${MODE_WORDS[mode]}/generate-async`;
-	return await submitRequest<T>(ctx, kvidApi, { method: 'POST', path, body, itemIndex }, { rateLimitPatienceMs: patienceMs });
+	return await submitRequest<T>(
+		ctx,
+		kvidApi,
+		{ method: 'POST', path, body, itemIndex },
+		{ rateLimitPatienceMs: patienceMs },
+	);
 }
 
 /** Generation API `GET /ai/generation/status?jobId=` (any mode's job). */
-export async function getGenerationJobStatus<T = unknown>(ctx: ApiContext, jobId: string, itemIndex: number): Promise<T> {
-	return await readRequest<T>(ctx, kvidApi, { method: 'GET', path: '/ai/generation/status', qs: { jobId }, itemIndex, jobId });
+export async function getGenerationJobStatus<T = unknown>(
+	ctx: ApiContext,
+	jobId: string,
+	itemIndex: number,
+): Promise<T> {
+	return await readRequest<T>(ctx, kvidApi, {
+		method: 'GET',
+		path: '/ai/generation/status',
+		qs: { jobId },
+		itemIndex,
+		jobId,
+	});
 }
 
 /** Generation API `GET /ai/generation/result?jobId=` (any mode's job). */
-export async function getGenerationJobResult<T = unknown>(ctx: ApiContext, jobId: string, itemIndex: number): Promise<T> {
-	return await readRequest<T>(ctx, kvidApi, { method: 'GET', path: '/ai/generation/result', qs: { jobId }, itemIndex, jobId });
+export async function getGenerationJobResult<T = unknown>(
+	ctx: ApiContext,
+	jobId: string,
+	itemIndex: number,
+): Promise<T> {
+	return await readRequest<T>(ctx, kvidApi, {
+		method: 'GET',
+		path: '/ai/generation/result',
+		qs: { jobId },
+		itemIndex,
+		jobId,
+	});
 }

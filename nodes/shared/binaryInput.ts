@@ -5,7 +5,9 @@ import type { InputCheck } from './validation';
 export interface BinaryInputSpec {
 	/** What the file must be: its MIME type must start with `<kind>/`. */
 	kind: 'image' | 'video';
-	/** Largest file sent inline (base64 makes the request a third larger, and n8n holds it in memory). */
+	/**
+	 * Largest file sent inline (base64 makes the request a third larger, and n8n holds it in memory).
+	 */
 	maxBytes: number;
 	/** The display name of the source option to point users at instead, e.g. 'Image Source'. */
 	sourceLabel: string;
@@ -16,7 +18,12 @@ export interface BinaryInputSpec {
  * sent: present, of the right kind, not empty, not over the cap (read from the stored size first,
  * so an oversize file kept on disk is refused without loading it).
  */
-export async function readBinaryInput(ctx: IExecuteFunctions, itemIndex: number, check: InputCheck, spec: BinaryInputSpec): Promise<Buffer> {
+export async function readBinaryInput(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	check: InputCheck,
+	spec: BinaryInputSpec,
+): Promise<Buffer> {
 	const parameter = 'binaryPropertyName';
 	const name = check.text(parameter, ctx.getNodeParameter(parameter, itemIndex, 'data'));
 	const present = Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {});
@@ -31,7 +38,10 @@ export async function readBinaryInput(ctx: IExecuteFunctions, itemIndex: number,
 	const mimeType = (binary.mimeType ?? '').toLowerCase();
 	const file = binary.fileName ? `"${binary.fileName}" ` : '';
 	if (!mimeType.startsWith(`${spec.kind}/`)) {
-		check.fail(parameter, `holds ${file}of type ${mimeType || 'unknown'}, not ${spec.kind === 'image' ? 'an image' : 'a video'}`);
+		check.fail(
+			parameter,
+			`holds ${file}of type ${mimeType || 'unknown'}, not ${spec.kind === 'image' ? 'an image' : 'a video'}`,
+		);
 	}
 	const tooLarge = (bytes: number) =>
 		check.fail(

@@ -10,7 +10,8 @@ export function jobIdField(operations: string[]): INodeProperties {
 		type: 'string',
 		required: true,
 		default: '={{ $json.jobId }}',
-		description: 'ID of the render job, as returned by Submit. The default reads it from the incoming item.',
+		description:
+			'ID of the render job, as returned by Submit. The default reads it from the incoming item.',
 		displayOptions: on(operations),
 	};
 }
@@ -22,7 +23,8 @@ export function downloadFields(operations: string[]): INodeProperties[] {
 			name: 'download',
 			type: 'boolean',
 			default: true,
-			description: 'Whether to download the finished video into a binary property (as &lt;jobId&gt;.mp4)',
+			description:
+				'Whether to download the finished video into a binary property (as &lt;jobId&gt;.mp4)',
 			displayOptions: on(operations),
 		},
 		{
@@ -61,7 +63,11 @@ export function returnAllFields(show: { show: { [name: string]: string[] } }): I
 }
 
 /** Submit's pacing option: at most Max Submits within Window seconds, per credential. */
-export function rateLimitField(maxSubmits: number, windowSeconds: number, providerLimit: string): INodeProperties {
+export function rateLimitField(
+	maxSubmits: number,
+	windowSeconds: number,
+	providerLimit: string,
+): INodeProperties {
 	return {
 		displayName: 'Rate Limit',
 		name: 'rateLimit',
@@ -92,7 +98,12 @@ export function rateLimitField(maxSubmits: number, windowSeconds: number, provid
 }
 
 /** The pacing item `i` asks for through the Rate Limit option, or the provider's documented one. */
-export function submitPacing(ctx: IExecuteFunctions, i: number, maxSubmits: number, windowMs: number): { max: number; windowMs: number } {
+export function submitPacing(
+	ctx: IExecuteFunctions,
+	i: number,
+	maxSubmits: number,
+	windowMs: number,
+): { max: number; windowMs: number } {
 	const limit = ctx.getNodeParameter('rateLimit', i, {}) as IDataObject;
 	return {
 		max: Number(limit.maxSubmits) > 0 ? Number(limit.maxSubmits) : maxSubmits,
@@ -100,7 +111,10 @@ export function submitPacing(ctx: IExecuteFunctions, i: number, maxSubmits: numb
 	};
 }
 
-/** An expression part: the name the menu shows for parameter `name`'s value (its value when not listed). */
+/**
+ * An expression part: the name the menu shows for parameter `name`'s value (its value when not
+ * listed).
+ */
 export function optionName(properties: INodeProperties[], name: string): string {
 	const names: Record<string, string> = {};
 	// every property of that name counts: versions and modes may each have their own list
@@ -117,6 +131,8 @@ export function optionName(properties: INodeProperties[], name: string): string 
  * after Submit's name an optional expression part, e.g. what kind of render it starts.
  */
 export function operationSubtitle(properties: INodeProperties[], submitDetail?: string): string {
-	const detail = submitDetail ? ` + ($parameter["operation"] === "submit" ? ": " + ${submitDetail} : "")` : '';
+	const detail = submitDetail
+		? ` + ($parameter["operation"] === "submit" ? ": " + ${submitDetail} : "")`
+		: '';
 	return `={{ ${optionName(properties, 'operation')}${detail} }}`;
 }

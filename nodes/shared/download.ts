@@ -36,15 +36,25 @@ export async function downloadVideo(
 					? `HTTP ${failure.status}`
 					: failure.message || failure.code || 'the connection failed';
 		// Continue On Fail puts the jobId on the item, so the finished (paid) job is not lost.
-		throw jobError(ctx.getNode(), `Could not download the video of job ${args.jobId} from ${args.providerName}: ${why}`, {
-			itemIndex: args.itemIndex,
-			jobId: args.jobId,
-			description: 'The job itself is finished; run Get Result again for this jobId to fetch a fresh link.',
-		});
+		throw jobError(
+			ctx.getNode(),
+			`Could not download the video of job ${args.jobId} from ${args.providerName}: ${why}`,
+			{
+				itemIndex: args.itemIndex,
+				jobId: args.jobId,
+				description:
+					'The job itself is finished; run Get Result again for this jobId to fetch a fresh link.',
+			},
+		);
 	}
 }
 
-async function fetchOnce(ctx: IExecuteFunctions, url: string, fileName: string, signal: AbortSignal | undefined): Promise<IBinaryData> {
+async function fetchOnce(
+	ctx: IExecuteFunctions,
+	url: string,
+	fileName: string,
+	signal: AbortSignal | undefined,
+): Promise<IBinaryData> {
 	const request: IHttpRequestOptions = {
 		method: 'GET',
 		url,
@@ -61,7 +71,9 @@ async function fetchOnce(ctx: IExecuteFunctions, url: string, fileName: string, 
 	const expected = Number(response.headers['content-length']);
 	const stored = binaryLength(binary);
 	if (Number.isFinite(expected) && expected > 0 && stored !== undefined && stored !== expected) {
-		throw Object.assign(new Error(`the transfer ended after ${stored} of ${expected} bytes`), { code: 'ETRUNCATED' });
+		throw Object.assign(new Error(`the transfer ended after ${stored} of ${expected} bytes`), {
+			code: 'ETRUNCATED',
+		});
 	}
 	binary.fileName = fileName;
 	binary.mimeType = 'video/mp4';

@@ -11,7 +11,10 @@ import { providerMessage, UNREADABLE, type Failure } from './failure';
 const SECRET_FIELDS = ['apiKey', 'token', 'password', 'sessionToken', 'userKey'];
 
 /** Replaces every secret of the credentials found in `text` by ***. */
-export function redactSecrets(text: string, credentials: ICredentialDataDecryptedObject | undefined): string {
+export function redactSecrets(
+	text: string,
+	credentials: ICredentialDataDecryptedObject | undefined,
+): string {
 	if (!credentials) return text;
 	let out = text;
 	for (const field of SECRET_FIELDS) {
@@ -21,20 +24,35 @@ export function redactSecrets(text: string, credentials: ICredentialDataDecrypte
 	return out;
 }
 
-/** An error about a job this node knows of: its id stays in the error, so a created job is never lost. */
+/**
+ * An error about a job this node knows of: its id stays in the error, so a created job is never
+ * lost.
+ */
 export function jobError(
 	node: INode,
 	message: string,
 	options: { jobId?: string; itemIndex?: number; description?: string },
 ): NodeOperationError {
-	const error = new NodeOperationError(node, message, { itemIndex: options.itemIndex, description: options.description });
+	const error = new NodeOperationError(node, message, {
+		itemIndex: options.itemIndex,
+		description: options.description,
+	});
 	if (options.jobId) error.context.jobId = options.jobId;
 	return error;
 }
 
 /** A provider accepted a submit (2xx, no refusal) but its answer holds no id for the job. */
-export function noJobIdError(node: INode, itemIndex: number, said: string, answer: unknown, description: string): NodeOperationError {
-	return new NodeOperationError(node, `${said}: ${JSON.stringify(answer).slice(0, 300)}`, { itemIndex, description });
+export function noJobIdError(
+	node: INode,
+	itemIndex: number,
+	said: string,
+	answer: unknown,
+	description: string,
+): NodeOperationError {
+	return new NodeOperationError(node, `${said}: ${JSON.stringify(answer).slice(0, 300)}`, {
+		itemIndex,
+		description,
+	});
 }
 
 /** A NodeApiError this layer built: its message already names the provider and the job. */
@@ -65,7 +83,12 @@ export interface FailedCall {
 }
 
 /** A failure in words: the provider's, its status, the job, and what to do. Secrets removed. */
-export function apiError(node: INode, call: FailedCall, credentials: ICredentialDataDecryptedObject, failure: Failure): ProviderError {
+export function apiError(
+	node: INode,
+	call: FailedCall,
+	credentials: ICredentialDataDecryptedObject,
+	failure: Failure,
+): ProviderError {
 	const said = providerMessage(failure.body) ?? failure.message;
 	const job = call.jobId ? ` (job ${call.jobId})` : '';
 	let message: string;
@@ -85,15 +108,22 @@ export function apiError(node: INode, call: FailedCall, credentials: ICredential
 			: "Check the credential's Base URL and that the provider is reachable.";
 	} else if (failure.status >= 300 && failure.status < 400) {
 		message = `${call.displayName} redirected the request (HTTP ${failure.status})${job}`;
-		hint = "Credentials are only sent to the credential's Base URL: set it to the address the provider redirects to.";
+		hint =
+			"Credentials are only sent to the credential's Base URL: set it to the address the provider redirects to.";
 	} else {
 		message = `${call.displayName} answered HTTP ${failure.status}${job}${said ? `: ${said}` : ''}`;
 		hint = call.hints?.[failure.status] ?? defaultHint(failure.status, call);
 	}
-	return providerError(ProviderError, node, call, credentials, { message, hint, status: failure.status });
+	return providerError(ProviderError, node, call, credentials, {
+		message,
+		hint,
+		status: failure.status,
+	});
 }
 
-/** The refusal in a 2xx answer of HTTP `status`, in the provider's words as its bodyError read them. */
+/**
+ * The refusal in a 2xx answer of HTTP `status`, in the provider's words as its bodyError read them.
+ */
 export function refusalError(
 	node: INode,
 	call: FailedCall,
@@ -102,7 +132,11 @@ export function refusalError(
 ): ProviderRefusal {
 	const job = call.jobId ? ` (job ${call.jobId})` : '';
 	const message = `${call.displayName} refused the request${job}${refusal.said ? `: ${refusal.said}` : ''}`;
-	const error = providerError(ProviderRefusal, node, call, credentials, { message, hint: call.hints?.[refusal.status], status: refusal.status });
+	const error = providerError(ProviderRefusal, node, call, credentials, {
+		message,
+		hint: call.hints?.[refusal.status],
+		status: refusal.status,
+	});
 	error.answer = refusal.answer;
 	return error;
 }
@@ -120,7 +154,12 @@ function providerError<E extends ProviderError>(
 		node,
 		// n8n keeps this object and lists its message in the error details: redacted too
 		{ message: safeMessage, httpCode: httpCode ?? null } as JsonObject,
-		{ message: safeMessage, description: words.hint && redactSecrets(words.hint, credentials), httpCode, itemIndex: call.itemIndex },
+		{
+			message: safeMessage,
+			description: words.hint && redactSecrets(words.hint, credentials),
+			httpCode,
+			itemIndex: call.itemIndex,
+		},
 	);
 	// n8n swaps a message that mentions a network error code (ECONNRESET…) for a generic sentence,
 	// which would drop the provider's name and the job's id.
@@ -131,9 +170,14 @@ function providerError<E extends ProviderError>(
 }
 
 function defaultHint(status: number, call: FailedCall): string | undefined {
-	if (status === 401 || status === 403) return 'Check the credential: the provider did not accept it for this request.';
-	if (status === 404) return call.jobId ? 'The provider does not know this job: check the jobId and the credential (jobs belong to one account).' : undefined;
-	if (status === 429) return 'The provider kept answering "too many requests"; try again later or lower the submit rate.';
+	if (status === 401 || status === 403)
+		return 'Check the credential: the provider did not accept it for this request.';
+	if (status === 404)
+		return call.jobId
+			? 'The provider does not know this job: check the jobId and the credential (jobs belong to one account).'
+			: undefined;
+	if (status === 429)
+		return 'The provider kept answering "too many requests"; try again later or lower the submit rate.';
 	if (status >= 500) {
 		return call.submit
 			? 'The submit was not repeated, because the provider may have created the job anyway. Check its job list before submitting again.'

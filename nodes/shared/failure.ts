@@ -14,7 +14,10 @@ export interface Failure {
 /** axios' code for an answer it could not read; also given to a 2xx answer that is not JSON. */
 export const UNREADABLE = 'ERR_BAD_RESPONSE';
 
-/** A 2xx answer that cannot be read (garbled or cut short): retried like a network failure, never taken as data. */
+/**
+ * A 2xx answer that cannot be read (garbled or cut short): retried like a network failure, never
+ * taken as data.
+ */
 export function unreadableAnswer(why: string): Error {
 	return Object.assign(new Error(why), { code: UNREADABLE });
 }
@@ -40,12 +43,14 @@ export function readFailure(error: unknown): Failure {
 				message: String(e.message ?? ''),
 			};
 		}
-		if (typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code)) return { code: e.code, message: String(e.message ?? e.code) };
+		if (typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code))
+			return { code: e.code, message: String(e.message ?? e.code) };
 		e = e.cause as IDataObject | undefined;
 	}
 	const top = error as IDataObject | undefined;
 	const httpCode = Number(top?.httpCode);
-	if (Number.isInteger(httpCode) && httpCode >= 100) return { status: httpCode, message: String(top?.message ?? '') };
+	if (Number.isInteger(httpCode) && httpCode >= 100)
+		return { status: httpCode, message: String(top?.message ?? '') };
 	return { message: String(top?.message ?? error) };
 }
 

@@ -22,7 +22,8 @@ export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: n
 		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 		return error;
 	}
-	if (error instanceof ExecutionStopped) return new NodeOperationError(ctx.getNode(), error.message, { itemIndex });
+	if (error instanceof ExecutionStopped)
+		return new NodeOperationError(ctx.getNode(), error.message, { itemIndex });
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 

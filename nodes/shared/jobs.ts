@@ -8,8 +8,13 @@ import { submitOperation } from './submitBatch';
 import { jobFromParameters, type VideoProvider } from './videoProvider';
 
 /** One status check per item; with Route by Status, outputs Completed, Failed and Running. */
-export async function getStatusOperation(ctx: IExecuteFunctions, provider: VideoProvider): Promise<INodeExecutionData[][]> {
-	const prefetched = provider.getStatuses ? await prefetchStatuses(ctx, provider.getStatuses, (i) => jobFromParameters(ctx, provider, i)) : undefined;
+export async function getStatusOperation(
+	ctx: IExecuteFunctions,
+	provider: VideoProvider,
+): Promise<INodeExecutionData[][]> {
+	const prefetched = provider.getStatuses
+		? await prefetchStatuses(ctx, provider.getStatuses, (i) => jobFromParameters(ctx, provider, i))
+		: undefined;
 	const items = await forEachItem(ctx, async (i) => {
 		const known = prefetched?.get(i);
 		if (known instanceof Error) throw known;
@@ -23,7 +28,9 @@ export async function getResultOperation(ctx: IExecuteFunctions, provider: Video
 	return await forEachItem(ctx, async (i) => {
 		const job = jobFromParameters(ctx, provider, i);
 		const download = ctx.getNodeParameter('download', i, true) as boolean;
-		const binaryPropertyName = download ? (ctx.getNodeParameter('binaryPropertyName', i, 'data') as string) : '';
+		const binaryPropertyName = download
+			? (ctx.getNodeParameter('binaryPropertyName', i, 'data') as string)
+			: '';
 		return await fetchResult(ctx, provider, i, job, { download, binaryPropertyName });
 	});
 }
@@ -50,7 +57,13 @@ export async function routeOperation(
 	}
 	const cancel = provider.cancel;
 	const perItem: ItemOperation | undefined =
-		operation === 'cancel' && cancel ? async (c, i) => await cancel(c, i, jobFromParameters(c, provider, i)) : itemOperations[operation];
-	if (!perItem) throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported by ${provider.api.displayName}`);
+		operation === 'cancel' && cancel
+			? async (c, i) => await cancel(c, i, jobFromParameters(c, provider, i))
+			: itemOperations[operation];
+	if (!perItem)
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The operation "${operation}" is not supported by ${provider.api.displayName}`,
+		);
 	return [await forEachItem(ctx, async (i) => await perItem(ctx, i))];
 }

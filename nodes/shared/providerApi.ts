@@ -1,4 +1,8 @@
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
 
 import type { ProviderName } from './jobContract';
 
@@ -12,12 +16,16 @@ export interface TokenSession {
 	refusedStatuses: number[];
 }
 
-/** What the request layer knows of one provider's API; each provider's transport.ts defines its own. */
+/**
+ * What the request layer knows of one provider's API; each provider's transport.ts defines its own.
+ */
 export interface ProviderApi {
 	provider: ProviderName;
 	displayName: string;
 	credentialType: string;
-	/** The provider's error message in a successful (2xx) body that reports a failure, else undefined. */
+	/**
+	 * The provider's error message in a successful (2xx) body that reports a failure, else undefined.
+	 */
 	bodyError?(body: unknown): string | undefined;
 	session?: TokenSession;
 	/** What to tell the user for an HTTP status, beyond the provider's own message. */
@@ -34,11 +42,21 @@ export interface ProviderApi {
 }
 
 /** Builds a path whose interpolated segments are URL-encoded: `apiPath\`/status/${id}\``. */
-export function apiPath(strings: TemplateStringsArray, ...segments: Array<string | number>): string {
-	return strings.reduce((path, part, i) => path + part + (i < segments.length ? encodeURIComponent(String(segments[i])) : ''), '');
+export function apiPath(
+	strings: TemplateStringsArray,
+	...segments: Array<string | number>
+): string {
+	return strings.reduce(
+		(path, part, i) =>
+			path + part + (i < segments.length ? encodeURIComponent(String(segments[i])) : ''),
+		'',
+	);
 }
 
 export function baseUrlOf(credentials: ICredentialDataDecryptedObject, fallback: string): string {
-	const raw = typeof credentials.baseUrl === 'string' && credentials.baseUrl.trim() ? credentials.baseUrl.trim() : fallback;
+	const raw =
+		typeof credentials.baseUrl === 'string' && credentials.baseUrl.trim()
+			? credentials.baseUrl.trim()
+			: fallback;
 	return raw.replace(/\/+$/, '');
 }

@@ -1,4 +1,9 @@
-import { NodeOperationError, type IDataObject, type IHttpRequestMethods, type IHttpRequestOptions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import { apiError, ProviderError, refusalError, type FailedCall } from './errors';
 import { readFailure, unreadableAnswer } from './failure';
@@ -34,17 +39,36 @@ export interface SubmitLimits {
 
 const TIMEOUT_MS = 60_000;
 
-/** A read (status, result, list, anything that creates no job): retried on 429, 5xx and network errors. */
-export async function readRequest<T = unknown>(ctx: ApiContext, api: ProviderApi, call: ApiCall): Promise<T> {
-	return await send<T>(ctx, api, call, { rules: { repeats: 'read', rateWindowMs: api.rateWindowMs } });
+/**
+ * A read (status, result, list, anything that creates no job): retried on 429, 5xx and network
+ * errors.
+ */
+export async function readRequest<T = unknown>(
+	ctx: ApiContext,
+	api: ProviderApi,
+	call: ApiCall,
+): Promise<T> {
+	return await send<T>(ctx, api, call, {
+		rules: { repeats: 'read', rateWindowMs: api.rateWindowMs },
+	});
 }
 
 /**
  * A request that may create a paid job: paced, 429s waited out, and repeated only when the provider
- * certainly did not get it (a connection never made), never after an answer that may hide a new job.
+ * certainly did not get it (a connection never made), never after an answer that may hide a new
+ * job.
  */
-export async function submitRequest<T = unknown>(ctx: ApiContext, api: ProviderApi, call: ApiCall, limits: SubmitLimits = {}): Promise<T> {
-	const rules: RetryRules = { repeats: 'submit', rateWindowMs: api.rateWindowMs, rateLimitPatienceMs: limits.rateLimitPatienceMs };
+export async function submitRequest<T = unknown>(
+	ctx: ApiContext,
+	api: ProviderApi,
+	call: ApiCall,
+	limits: SubmitLimits = {},
+): Promise<T> {
+	const rules: RetryRules = {
+		repeats: 'submit',
+		rateWindowMs: api.rateWindowMs,
+		rateLimitPatienceMs: limits.rateLimitPatienceMs,
+	};
 	return await send<T>(ctx, api, call, { rules, pacing: limits.pacing });
 }
 
@@ -53,8 +77,15 @@ export async function submitRequest<T = unknown>(ctx: ApiContext, api: ProviderA
  * every request of a stopped execution with its signal, so this one goes through a view of the
  * context that has none. Retried like a read.
  */
-export async function cancelAfterStopRequest(ctx: ApiContext, api: ProviderApi, call: ApiCall): Promise<unknown> {
-	return await send(ctx, api, call, { rules: { repeats: 'read', rateWindowMs: api.rateWindowMs }, afterStop: true });
+export async function cancelAfterStopRequest(
+	ctx: ApiContext,
+	api: ProviderApi,
+	call: ApiCall,
+): Promise<unknown> {
+	return await send(ctx, api, call, {
+		rules: { repeats: 'read', rateWindowMs: api.rateWindowMs },
+		afterStop: true,
+	});
 }
 
 /**
@@ -67,18 +98,35 @@ async function send<T>(
 	ctx: ApiContext,
 	api: ProviderApi,
 	call: ApiCall,
-	{ rules, pacing, afterStop }: { rules: RetryRules; pacing?: SubmitLimits['pacing']; afterStop?: true },
+	{
+		rules,
+		pacing,
+		afterStop,
+	}: { rules: RetryRules; pacing?: SubmitLimits['pacing']; afterStop?: true },
 ): Promise<T> {
 	const stored = await credentialsOf(ctx, api.credentialType);
 	const credentials = api.credentialsFor?.(stored) ?? stored;
 	const baseUrl = baseUrlOf(credentials, api.defaultBaseUrl ?? '');
 	if (!/^https?:\/\//i.test(baseUrl)) {
-		throw new NodeOperationError(ctx.getNode(), `The ${api.displayName} credential's Base URL must start with http:// or https://`, { itemIndex: call.itemIndex });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The ${api.displayName} credential's Base URL must start with http:// or https://`,
+			{ itemIndex: call.itemIndex },
+		);
 	}
-	const signal = afterStop || !('getExecutionCancelSignal' in ctx) ? undefined : ctx.getExecutionCancelSignal();
-	const sender: ApiContext = afterStop ? Object.create(ctx, { getExecutionCancelSignal: { value: () => undefined } }) : ctx;
+	const signal =
+		afterStop || !('getExecutionCancelSignal' in ctx) ? undefined : ctx.getExecutionCancelSignal();
+	const sender: ApiContext = afterStop
+		? Object.create(ctx, { getExecutionCancelSignal: { value: () => undefined } })
+		: ctx;
 	const request = requestOf(call, baseUrl);
-	const failed: FailedCall = { displayName: api.displayName, itemIndex: call.itemIndex, jobId: call.jobId, submit: rules.repeats === 'submit', hints: api.hints };
+	const failed: FailedCall = {
+		displayName: api.displayName,
+		itemIndex: call.itemIndex,
+		jobId: call.jobId,
+		submit: rules.repeats === 'submit',
+		hints: api.hints,
+	};
 	const pacerKey = `${api.credentialType}:${ctx.getNode().credentials?.[api.credentialType]?.id ?? ''}${pacing?.family ? `:${pacing.family}` : ''}`;
 	const pacer = pacing && submitPacer(pacerKey, pacing.max, pacing.windowMs);
 	let tries = FIRST_TRY;
@@ -86,12 +134,19 @@ async function send<T>(
 		let thrown: unknown;
 		try {
 			const answered = await pacer?.acquire(signal);
-			const response = (await sendAuthenticated(ctx, sender, api, credentials, request).finally(() => answered?.())) as { body: unknown; statusCode?: number };
+			const response = (await sendAuthenticated(ctx, sender, api, credentials, request).finally(
+				() => answered?.(),
+			)) as { body: unknown; statusCode?: number };
 			// Every endpoint answers a JSON object (or nothing): text is JSON that did not parse.
-			if (typeof response.body === 'string' && response.body.trim() !== '') throw unreadableAnswer('the answer is not valid JSON');
+			if (typeof response.body === 'string' && response.body.trim() !== '')
+				throw unreadableAnswer('the answer is not valid JSON');
 			const refusal = api.bodyError?.(response.body);
 			if (refusal === undefined) return response.body as T;
-			thrown = refusalError(ctx.getNode(), failed, stored, { status: response.statusCode ?? 200, said: refusal, answer: response.body });
+			thrown = refusalError(ctx.getNode(), failed, stored, {
+				status: response.statusCode ?? 200,
+				said: refusal,
+				answer: response.body,
+			});
 		} catch (error) {
 			thrown = error;
 		}
@@ -99,7 +154,8 @@ async function send<T>(
 		if (thrown instanceof ExecutionStopped || thrown instanceof ProviderError) throw thrown;
 		let failure = readFailure(thrown);
 		// A success status with an error: the answer broke off in transit.
-		if (failure.status !== undefined && failure.status >= 200 && failure.status < 300) failure = readFailure(unreadableAnswer(failure.message));
+		if (failure.status !== undefined && failure.status >= 200 && failure.status < 300)
+			failure = readFailure(unreadableAnswer(failure.message));
 		if (signal?.aborted || failure.code === 'ERR_CANCELED') throw new ExecutionStopped();
 		const next = nextTry(failure, tries, rules);
 		if (!next) throw apiError(ctx.getNode(), failed, stored, failure);

@@ -26,7 +26,10 @@ export async function fetchResult(
 	known?: JobOutput,
 ): Promise<INodeExecutionData> {
 	// A completed status that already carries the link spares a second request for it.
-	const result = known?.status === 'completed' && known.videoUrl ? known : await provider.getResult(ctx, itemIndex, job);
+	const result =
+		known?.status === 'completed' && known.videoUrl
+			? known
+			: await provider.getResult(ctx, itemIndex, job);
 	const node = ctx.getNode();
 	if (result.status === 'queued' || result.status === 'processing') {
 		throw jobError(node, `Job ${result.jobId} is not finished yet (status: ${stateOf(result)})`, {
@@ -38,10 +41,19 @@ export async function fetchResult(
 	const item: INodeExecutionData = { json: result };
 	if (result.status === 'completed' && options.download) {
 		if (!result.videoUrl) {
-			throw jobError(node, `${provider.api.displayName} reported job ${result.jobId} completed but gave no video URL`, { itemIndex, jobId: result.jobId });
+			throw jobError(
+				node,
+				`${provider.api.displayName} reported job ${result.jobId} completed but gave no video URL`,
+				{ itemIndex, jobId: result.jobId },
+			);
 		}
 		const fetch = async () =>
-			await downloadVideo(ctx, { url: result.videoUrl as string, jobId: result.jobId, itemIndex, providerName: provider.api.displayName });
+			await downloadVideo(ctx, {
+				url: result.videoUrl as string,
+				jobId: result.jobId,
+				itemIndex,
+				providerName: provider.api.displayName,
+			});
 		const binary = downloads ? await downloads.run(fetch) : await fetch();
 		item.binary = { [options.binaryPropertyName || 'data']: binary };
 	}

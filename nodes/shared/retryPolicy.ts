@@ -3,7 +3,15 @@ import { UNREADABLE } from './failure';
 import { backoffDelay } from './timing';
 
 const RETRYABLE_STATUSES = [500, 502, 503, 504];
-const NETWORK_RETRY_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', UNREADABLE];
+const NETWORK_RETRY_CODES = [
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'ECONNREFUSED',
+	'EAI_AGAIN',
+	UNREADABLE,
+];
 export const MAX_ATTEMPTS = 4;
 export const MAX_RATE_LIMIT_WAITS = 8;
 
@@ -11,7 +19,8 @@ export const MAX_RATE_LIMIT_WAITS = 8;
 export interface RetryRules {
 	/**
 	 * A read is repeated after any passing failure; a job-creating submit only when the provider
-	 * certainly did not get it (a connection never made), never after an answer that may hide a new job.
+	 * certainly did not get it (a connection never made), never after an answer that may hide a new
+	 * job.
 	 */
 	repeats: 'read' | 'submit';
 	/** How long a 429 without Retry-After is waited out: the provider's rate window. */
@@ -35,7 +44,9 @@ export const FIRST_TRY: Tries = { attempt: 0, rateLimitWaits: 0, rateLimitWaited
 
 export function isTransient(failure: Failure): boolean {
 	if (failure.status !== undefined) return RETRYABLE_STATUSES.includes(failure.status);
-	return failure.code !== undefined ? NETWORK_RETRY_CODES.includes(failure.code) : /timeout|socket hang up|aborted/i.test(failure.message);
+	return failure.code !== undefined
+		? NETWORK_RETRY_CODES.includes(failure.code)
+		: /timeout|socket hang up|aborted/i.test(failure.message);
 }
 
 /**
@@ -49,14 +60,25 @@ export function nextTry(
 	random: () => number = Math.random,
 ): { delayMs: number; tries: Tries } | undefined {
 	const { attempt, rateLimitWaits, rateLimitWaitedMs } = tries;
-	if (failure.status === 429 && (rateLimitWaits < MAX_RATE_LIMIT_WAITS || rateLimitWaitedMs < (rules.rateLimitPatienceMs ?? 0))) {
+	if (
+		failure.status === 429 &&
+		(rateLimitWaits < MAX_RATE_LIMIT_WAITS || rateLimitWaitedMs < (rules.rateLimitPatienceMs ?? 0))
+	) {
 		const waits = rateLimitWaits + 1;
-		let delayMs = failure.retryAfterMs ?? Math.max(rules.rateWindowMs ?? 0, backoffDelay(waits, 2_000, 60_000, random));
+		let delayMs =
+			failure.retryAfterMs ??
+			Math.max(rules.rateWindowMs ?? 0, backoffDelay(waits, 2_000, 60_000, random));
 		if (waits > MAX_RATE_LIMIT_WAITS) delayMs = Math.max(delayMs, rules.rateWindowMs ?? 1_000);
-		return { delayMs, tries: { attempt, rateLimitWaits: waits, rateLimitWaitedMs: rateLimitWaitedMs + delayMs } };
+		return {
+			delayMs,
+			tries: { attempt, rateLimitWaits: waits, rateLimitWaitedMs: rateLimitWaitedMs + delayMs },
+		};
 	}
 	const neverSent = failure.status === undefined && failure.code === 'ECONNREFUSED';
-	if (attempt + 1 < MAX_ATTEMPTS && (rules.repeats === 'submit' ? neverSent : isTransient(failure))) {
+	if (
+		attempt + 1 < MAX_ATTEMPTS &&
+		(rules.repeats === 'submit' ? neverSent : isTransient(failure))
+	) {
 		const delayMs = failure.retryAfterMs ?? backoffDelay(attempt, 500, 30_000, random);
 		return { delayMs, tries: { attempt: attempt + 1, rateLimitWaits, rateLimitWaitedMs } };
 	}

@@ -23,7 +23,10 @@ interface ItemRecord {
  * that wait for completion are then followed together, each at its own pace, and downloaded as
  * soon as they finish; one failing or timing out does not stop the others.
  */
-export async function submitOperation(ctx: IExecuteFunctions, provider: VideoProvider): Promise<INodeExecutionData[]> {
+export async function submitOperation(
+	ctx: IExecuteFunctions,
+	provider: VideoProvider,
+): Promise<INodeExecutionData[]> {
 	const count = ctx.getInputData().length;
 	const records: ItemRecord[] = [];
 	const followedOf = () => records.flatMap((r) => (r.followed ? [r.followed] : []));
@@ -36,39 +39,63 @@ export async function submitOperation(ctx: IExecuteFunctions, provider: VideoPro
 			record.job = job;
 			recordJobId(ctx, provider.api.provider, job.jobId);
 			const options = provider.wait.read(ctx, i);
-			if (options) record.followed = { itemIndex: i, submitted: job, startedAt: Date.now(), options };
+			if (options)
+				record.followed = { itemIndex: i, submitted: job, startedAt: Date.now(), options };
 			else record.outcome = { items: toItems(job, i) };
 		} catch (error) {
 			const failure = await itemFailure(ctx, error, i, {
-				stopped: async () => await stopFollowing(ctx, provider, followedOf().map((f) => f.submitted), i),
+				stopped: async () =>
+					await stopFollowing(
+						ctx,
+						provider,
+						followedOf().map((f) => f.submitted),
+						i,
+					),
 				failed: (nodeError) => withBatchSummary(nodeError, records),
 			});
 			record.outcome = { error: failure };
 		}
 	}
 
-	const followed = records.filter((r): r is ItemRecord & { followed: Followed } => r.followed !== undefined);
+	const followed = records.filter(
+		(r): r is ItemRecord & { followed: Followed } => r.followed !== undefined,
+	);
 	if (followed.length) {
 		const statusChecks = new Semaphore(STATUS_CONCURRENCY);
 		const downloads = new Semaphore(DOWNLOAD_CONCURRENCY);
 		const rounds = provider.getStatuses && new StatusRounds(ctx, provider.getStatuses);
-		const look: Look = rounds ? rounds.look : async (i, job) => await statusChecks.run(async () => await provider.getStatus(ctx, i, job));
+		const look: Look = rounds
+			? rounds.look
+			: async (i, job) => await statusChecks.run(async () => await provider.getStatus(ctx, i, job));
 		const settled = await Promise.allSettled(
-			followed.map(async ({ followed: f }) => await follow(ctx, provider, f, look, downloads).finally(() => rounds?.forget(jobFromOutput(provider, f.submitted)))),
+			followed.map(
+				async ({ followed: f }) =>
+					await follow(ctx, provider, f, look, downloads).finally(() =>
+						rounds?.forget(jobFromOutput(provider, f.submitted)),
+					),
+			),
 		);
 		if (settled.some((s) => s.status === 'rejected' && s.reason instanceof ExecutionStopped)) {
-			const running = followed.filter((_, n) => settled[n].status === 'rejected').map((r) => r.followed.submitted);
+			const running = followed
+				.filter((_, n) => settled[n].status === 'rejected')
+				.map((r) => r.followed.submitted);
 			throw await stopFollowing(ctx, provider, running, count);
 		}
 		settled.forEach((s, n) => {
 			const record = followed[n];
-			record.outcome = s.status === 'fulfilled' ? { items: toItems(s.value, record.itemIndex) } : { error: toNodeError(ctx, s.reason, record.itemIndex) };
+			record.outcome =
+				s.status === 'fulfilled'
+					? { items: toItems(s.value, record.itemIndex) }
+					: { error: toNodeError(ctx, s.reason, record.itemIndex) };
 		});
 	}
 
 	const firstFailure = records.find((r) => r.outcome && 'error' in r.outcome)?.outcome;
-	if (firstFailure && 'error' in firstFailure && !ctx.continueOnFail()) throw withBatchSummary(firstFailure.error, records);
-	return records.flatMap(({ outcome, itemIndex }) => (!outcome ? [] : 'items' in outcome ? outcome.items : [errorItem(outcome.error, itemIndex)]));
+	if (firstFailure && 'error' in firstFailure && !ctx.continueOnFail())
+		throw withBatchSummary(firstFailure.error, records);
+	return records.flatMap(({ outcome, itemIndex }) =>
+		!outcome ? [] : 'items' in outcome ? outcome.items : [errorItem(outcome.error, itemIndex)],
+	);
 }
 
 /**
@@ -99,7 +126,8 @@ function withBatchSummary(error: NodeError, records: ItemRecord[]): NodeError {
 		}
 	}
 	for (const { itemIndex, outcome } of records) {
-		const other = outcome && 'error' in outcome && outcome.error !== error ? outcome.error : undefined;
+		const other =
+			outcome && 'error' in outcome && outcome.error !== error ? outcome.error : undefined;
 		const jobId = other && jobIdOf(other);
 		if (other && jobId) {
 			lines.push(`item ${itemIndex}: job ${jobId} — ${other.message}`);
@@ -107,7 +135,11 @@ function withBatchSummary(error: NodeError, records: ItemRecord[]): NodeError {
 		}
 	}
 	for (const { followed } of records) {
-		if (followed && !named.has(followed.submitted.jobId) && jobIdOf(error) !== followed.submitted.jobId) {
+		if (
+			followed &&
+			!named.has(followed.submitted.jobId) &&
+			jobIdOf(error) !== followed.submitted.jobId
+		) {
 			lines.push(`item ${followed.itemIndex}: job ${followed.submitted.jobId} submitted`);
 		}
 	}

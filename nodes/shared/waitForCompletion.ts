@@ -18,19 +18,26 @@ export interface WaitForCompletion {
 	read(ctx: IExecuteFunctions, itemIndex: number): WaitOptions | undefined;
 }
 
-/** `defaultPollSeconds`: the longest pause between two status checks of a job when Wait Options leave it unset. */
+/**
+ * `defaultPollSeconds`: the longest pause between two status checks of a job when Wait Options
+ * leave it unset.
+ */
 export function waitForCompletion(defaultPollSeconds: number): WaitForCompletion {
 	return {
 		fields: waitFields(defaultPollSeconds),
 		read: (ctx, i) => {
 			if (!(ctx.getNodeParameter('waitForCompletion', i, false) as boolean)) return undefined;
 			const o = ctx.getNodeParameter('waitOptions', i, {}) as IDataObject;
-			const seconds = (v: unknown, fallback: number) => (typeof v === 'number' && v > 0 ? v : fallback) * 1000;
+			const seconds = (v: unknown, fallback: number) =>
+				(typeof v === 'number' && v > 0 ? v : fallback) * 1000;
 			return {
 				pollIntervalMs: seconds(o.pollInterval, defaultPollSeconds),
 				timeoutMs: seconds(o.timeout, TIMEOUT_SECONDS),
 				download: o.download !== false,
-				binaryPropertyName: typeof o.binaryPropertyName === 'string' && o.binaryPropertyName ? o.binaryPropertyName : 'data',
+				binaryPropertyName:
+					typeof o.binaryPropertyName === 'string' && o.binaryPropertyName
+						? o.binaryPropertyName
+						: 'data',
 			};
 		},
 	};

@@ -70,11 +70,18 @@ export function speechFields(displayOptions: IDisplayOptions): INodeProperties[]
 }
 
 /** The item's language and text, checked before anything is sent. */
-export function speechOf(check: InputCheck, language: unknown, text: unknown): { language: string; text: string } {
+export function speechOf(
+	check: InputCheck,
+	language: unknown,
+	text: unknown,
+): { language: string; text: string } {
 	const code = check.text('language', language);
 	if (!LANGUAGE_CODE.test(code)) {
-		check.fail('language', `must be a language code such as "ko" or "en"; got ${JSON.stringify(code.slice(0, 60))}`,
-			'Pick a language from the list, or give its ISO 639-1 code with an expression.');
+		check.fail(
+			'language',
+			`must be a language code such as "ko" or "en"; got ${JSON.stringify(code.slice(0, 60))}`,
+			'Pick a language from the list, or give its ISO 639-1 code with an expression.',
+		);
 	}
 	return { language: code, text: check.text('text', text, { max: TEXT_MAX }) };
 }

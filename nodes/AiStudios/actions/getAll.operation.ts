@@ -15,13 +15,22 @@ export const description: INodeProperties[] = returnAllFields(show);
  */
 export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Infinity : inputCheck(ctx.getNode(), i).number('limit', ctx.getNodeParameter('limit', i, 50), { min: 1, integer: true });
+	const limit = returnAll
+		? Infinity
+		: inputCheck(ctx.getNode(), i).number('limit', ctx.getNodeParameter('limit', i, 50), {
+				min: 1,
+				integer: true,
+			});
 	const answer = await listProjects(ctx, i);
 	return listOf(answer, 'projects', 'list', 'items')
 		.slice(0, limit)
 		.map((project) => {
 			const id = project.id ?? project._id ?? project.projectId;
 			const url = project.download_url ?? project.downloadUrl;
-			return { jobId: id === undefined ? null : String(id), ...project, videoUrl: typeof url === 'string' && url ? url : null };
+			return {
+				jobId: id === undefined ? null : String(id),
+				...project,
+				videoUrl: typeof url === 'string' && url ? url : null,
+			};
 		});
 }

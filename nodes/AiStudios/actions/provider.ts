@@ -1,4 +1,9 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { downloadFields, jobIdField } from '../../shared/descriptions';
 import { routeOperation } from '../../shared/jobs';
@@ -41,11 +46,36 @@ export const operationFields: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Delete', value: 'delete', action: 'Delete a project', description: 'Delete a video project from the account' },
-			{ name: 'Get Many', value: 'getAll', action: 'Get many projects', description: "List the account's exported video projects" },
-			{ name: 'Get Result', value: 'getResult', action: 'Get the result of a render', description: 'Video link, and the video as a binary file' },
-			{ name: 'Get Status', value: 'getStatus', action: 'Get the status of a render', description: 'One progress check of a render' },
-			{ name: 'Submit', value: 'submit', action: 'Submit a render', description: 'Start rendering a video of a chroma-key or custom avatar' },
+			{
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete a project',
+				description: 'Delete a video project from the account',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many projects',
+				description: "List the account's exported video projects",
+			},
+			{
+				name: 'Get Result',
+				value: 'getResult',
+				action: 'Get the result of a render',
+				description: 'Video link, and the video as a binary file',
+			},
+			{
+				name: 'Get Status',
+				value: 'getStatus',
+				action: 'Get the status of a render',
+				description: 'One progress check of a render',
+			},
+			{
+				name: 'Submit',
+				value: 'submit',
+				action: 'Submit a render',
+				description: 'Start rendering a video of a chroma-key or custom avatar',
+			},
 		],
 		default: 'submit',
 		displayOptions: { show: { apiVersion: ['v3'] } },
@@ -56,9 +86,24 @@ export const operationFields: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Get Result', value: 'getResult', action: 'Get the result of a render', description: 'Video link, and the video as a binary file' },
-			{ name: 'Get Status', value: 'getStatus', action: 'Get the status of a render', description: 'One progress check of a render' },
-			{ name: 'Submit', value: 'submit', action: 'Submit a chroma key render', description: 'Start rendering a chroma-key video of an AI model' },
+			{
+				name: 'Get Result',
+				value: 'getResult',
+				action: 'Get the result of a render',
+				description: 'Video link, and the video as a binary file',
+			},
+			{
+				name: 'Get Status',
+				value: 'getStatus',
+				action: 'Get the status of a render',
+				description: 'One progress check of a render',
+			},
+			{
+				name: 'Submit',
+				value: 'submit',
+				action: 'Submit a chroma key render',
+				description: 'Start rendering a chroma-key video of an AI model',
+			},
 		],
 		default: 'submit',
 		displayOptions: { show: { apiVersion: ['v2'] } },
@@ -81,11 +126,18 @@ export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 	const version = apiVersionOf(ctx);
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	if (version === 'v2' && V3_ONLY_OPERATIONS.includes(operation)) {
-		throw new NodeOperationError(ctx.getNode(), `Parameter "operation" "${operation}" is an operation of AI Studios API v3; the node is set to API Version v2`, {
-			description: 'Set "API Version" to v3 (with a credential holding an App ID and User Key).',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Parameter "operation" "${operation}" is an operation of AI Studios API v3; the node is set to API Version v2`,
+			{
+				description: 'Set "API Version" to v3 (with a credential holding an App ID and User Key).',
+			},
+		);
 	}
 	await assertCredentialServes(ctx, version);
 	if (version === 'v2') return await routeOperation(ctx, aiStudiosProvider);
-	return await routeOperation(ctx, aiStudiosV3Provider, { getAll: getAll.execute, delete: deleteProject.execute });
+	return await routeOperation(ctx, aiStudiosV3Provider, {
+		getAll: getAll.execute,
+		delete: deleteProject.execute,
+	});
 }

@@ -20,7 +20,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'M000004017',
-		description: "ID of the AI model (the presenter), from AI Studios' model list. Sent as given: AI Studios checks it.",
+		description:
+			"ID of the AI model (the presenter), from AI Studios' model list. Sent as given: AI Studios checks it.",
 		displayOptions: show,
 	},
 	{
@@ -30,7 +31,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'BG00006160',
-		description: "ID of the clothes the model wears; each model has its own. Sent as given: AI Studios checks it.",
+		description:
+			'ID of the clothes the model wears; each model has its own. Sent as given: AI Studios checks it.',
 		displayOptions: show,
 	},
 	{
@@ -54,7 +56,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Options that exist only on v3: given to a v2 node (an imported workflow, an AI agent), they are refused, not dropped. */
+/**
+ * Options that exist only on v3: given to a v2 node (an imported workflow, an AI agent), they are
+ * refused, not dropped.
+ */
 const V3_ONLY_OPTIONS = ['resolution', 'workspaceId', 'webhookUrl'];
 
 /** The chroma-key export body for item `i`, checked before anything is sent. */
@@ -70,10 +75,15 @@ export function exportBody(ctx: IExecuteFunctions, i: number): IDataObject {
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	for (const name of V3_ONLY_OPTIONS) {
 		if (options[name] !== undefined) {
-			check.fail(`options.${name}`, 'is an option of AI Studios API v3, not of v2', 'Set "API Version" to v3 (with a credential holding an App ID and User Key), or remove the option.');
+			check.fail(
+				`options.${name}`,
+				'is an option of AI Studios API v3, not of v2',
+				'Set "API Version" to v3 (with a credential holding an App ID and User Key), or remove the option.',
+			);
 		}
 	}
-	if (options.webhook !== undefined && options.webhook !== '') body.webhook = check.url('options.webhook', options.webhook);
+	if (options.webhook !== undefined && options.webhook !== '')
+		body.webhook = check.url('options.webhook', options.webhook);
 	return body;
 }
 
@@ -84,7 +94,13 @@ export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutp
 	const data = (answer?.data ?? answer ?? {}) as IDataObject;
 	const key = typeof data.key === 'string' || typeof data.key === 'number' ? String(data.key) : '';
 	if (!key) {
-		throw noJobIdError(ctx.getNode(), i, 'AI Studios accepted the export but returned no project key', answer, 'Check your AI Studios projects for the new video before submitting again.');
+		throw noJobIdError(
+			ctx.getNode(),
+			i,
+			'AI Studios accepted the export but returned no project key',
+			answer,
+			'Check your AI Studios projects for the new video before submitting again.',
+		);
 	}
 	return jobOutput('aiStudios', { jobId: key, status: 'queued', progress: 0, raw: answer });
 }

@@ -49,7 +49,11 @@ function compositionFields(check: ReturnType<typeof inputCheck>, c: IDataObject)
 	if (c.orientation === undefined || c.orientation === '') {
 		check.fail('composition.orientation', 'is required when any composition setting is set');
 	}
-	const frameStyle = check.oneOf('composition.frameStyle', c.frameStyle ?? 'rectangle', FRAME_STYLES);
+	const frameStyle = check.oneOf(
+		'composition.frameStyle',
+		c.frameStyle ?? 'rectangle',
+		FRAME_STYLES,
+	);
 	const composition: IDataObject = {
 		orientation: check.oneOf('composition.orientation', c.orientation, ORIENTATIONS),
 		frame_style: frameStyle,
@@ -58,14 +62,28 @@ function compositionFields(check: ReturnType<typeof inputCheck>, c: IDataObject)
 	const circleOnly = ['location', 'backgroundColor', 'borderColor'] as const;
 	for (const name of frameStyle === 'circle' ? rectangleOnly : circleOnly) {
 		if (c[name] !== undefined) {
-			check.fail(`composition.${name}`, `applies only to frame style "${frameStyle === 'circle' ? 'rectangle' : 'circle'}"; remove it or change the frame style`);
+			check.fail(
+				`composition.${name}`,
+				`applies only to frame style "${frameStyle === 'circle' ? 'rectangle' : 'circle'}"; remove it or change the frame style`,
+			);
 		}
 	}
 	const fields: IDataObject = { composition };
 	if (frameStyle === 'rectangle') {
-		if (c.scale !== undefined) composition.scale = check.number('composition.scale', c.scale, { min: 0, minExclusive: true, max: 1 });
-		if (c.crop !== undefined) composition.crop = check.number('composition.crop', c.crop, { min: 0, minExclusive: true, max: 1 });
-		if (c.shift !== undefined) composition.shift = check.number('composition.shift', c.shift, { min: -1, max: 1 });
+		if (c.scale !== undefined)
+			composition.scale = check.number('composition.scale', c.scale, {
+				min: 0,
+				minExclusive: true,
+				max: 1,
+			});
+		if (c.crop !== undefined)
+			composition.crop = check.number('composition.crop', c.crop, {
+				min: 0,
+				minExclusive: true,
+				max: 1,
+			});
+		if (c.shift !== undefined)
+			composition.shift = check.number('composition.shift', c.shift, { min: -1, max: 1 });
 	} else {
 		fields.circle = {
 			location: check.oneOf('composition.location', c.location ?? 'upperleft', CIRCLE_LOCATIONS),

@@ -20,7 +20,9 @@ export const description: INodeProperties[] = [
 export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const check = inputCheck(ctx.getNode(), i);
 	const jobId = readJobId(ctx, i);
-	const videoName = check.text('videoName', ctx.getNodeParameter('videoName', i), { max: VIDEO_NAME_MAX });
+	const videoName = check.text('videoName', ctx.getNodeParameter('videoName', i), {
+		max: VIDEO_NAME_MAX,
+	});
 	await renameVideo(ctx, jobId, videoName, { itemIndex: i, jobId });
 	return { jobId, success: true };
 }

@@ -9,7 +9,6 @@ import { generateBody } from './generateBody';
 
 const show = { show: { operation: ['submit'] } };
 
-
 /** Longest pause between two status checks while waiting for completion. */
 export const POLL_SECONDS = 30;
 
@@ -24,7 +23,8 @@ export const description: INodeProperties[] = [
 		typeOptions: { rows: 5 },
 		required: true,
 		default: '',
-		description: 'Text the presenter speaks: 1–3000 characters (speech runs at about 150 words a minute). SSML markup of the voice provider is allowed.',
+		description:
+			'Text the presenter speaks: 1–3000 characters (speech runs at about 150 words a minute). SSML markup of the voice provider is allowed.',
 		displayOptions: show,
 	},
 	{
@@ -34,7 +34,8 @@ export const description: INodeProperties[] = [
 		typeOptions: { loadOptionsMethod: 'getActors' },
 		required: true,
 		default: '',
-		description: 'The presenter. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'The presenter. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
@@ -43,25 +44,34 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		typeOptions: { loadOptionsMethod: 'getActorVersions', loadOptionsDependsOn: ['actorName'] },
 		default: 'latest',
-		description: 'Model version of the presenter; "latest" picks the newest that fits the other settings. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Model version of the presenter; "latest" picks the newest that fits the other settings. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
 		displayName: 'Actor Style Name or ID',
 		name: 'actorStyle',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getActorStyles', loadOptionsDependsOn: ['actorName', 'actorVersion'] },
+		typeOptions: {
+			loadOptionsMethod: 'getActorStyles',
+			loadOptionsDependsOn: ['actorName', 'actorVersion'],
+		},
 		default: '',
-		description: 'Clothing style of the presenter; empty lets CDNvideo choose. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Clothing style of the presenter; empty lets CDNvideo choose. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
 		displayName: 'Actor Shot Name or ID',
 		name: 'actorShot',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getActorShots', loadOptionsDependsOn: ['actorName', 'actorVersion'] },
+		typeOptions: {
+			loadOptionsMethod: 'getActorShots',
+			loadOptionsDependsOn: ['actorName', 'actorVersion'],
+		},
 		default: 'waist',
-		description: 'Camera shot, e.g. waist. Its size must match the background\'s. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Camera shot, e.g. waist. Its size must match the background\'s. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
@@ -83,10 +93,14 @@ export const description: INodeProperties[] = [
 		displayName: 'Voice Name or ID',
 		name: 'voice',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getVoices', loadOptionsDependsOn: ['actorName', 'actorVersion'] },
+		typeOptions: {
+			loadOptionsMethod: 'getVoices',
+			loadOptionsDependsOn: ['actorName', 'actorVersion'],
+		},
 		required: true,
 		default: '',
-		description: 'Voice of the presenter (the list shows the voices the chosen actor version supports). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Voice of the presenter (the list shows the voices the chosen actor version supports). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
@@ -95,7 +109,8 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		typeOptions: { loadOptionsMethod: 'getEmotions', loadOptionsDependsOn: ['voice'] },
 		default: '',
-		description: 'Emotional colouring of the voice; empty means neutral. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Emotional colouring of the voice; empty means neutral. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
@@ -104,7 +119,8 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		typeOptions: { loadOptionsMethod: 'getBackgrounds' },
 		default: 'green_screen',
-		description: 'Background video; green_screen gives a chroma-key background. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Background video; green_screen gives a chroma-key background. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
@@ -121,7 +137,8 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Composition Setting',
 		default: {},
-		description: 'How the presenter is placed in the frame. Orientation is required once any setting is added.',
+		description:
+			'How the presenter is placed in the frame. Orientation is required once any setting is added.',
 		displayOptions: show,
 		options: [
 			{
@@ -144,7 +161,8 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
 				default: 1,
-				description: 'Crop factor of the presenter from the bottom, in (0, 1] (frame style Rectangle only)',
+				description:
+					'Crop factor of the presenter from the bottom, in (0, 1] (frame style Rectangle only)',
 			},
 			{
 				displayName: 'Frame Style',
@@ -152,10 +170,15 @@ export const description: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{ name: 'Rectangle', value: 'rectangle', description: 'The presenter fills the frame' },
-					{ name: 'Circle', value: 'circle', description: 'A small presenter in a circle in one corner' },
+					{
+						name: 'Circle',
+						value: 'circle',
+						description: 'A small presenter in a circle in one corner',
+					},
 				],
 				default: 'rectangle',
-				description: 'Rectangle: the presenter fills the frame; Circle: a small presenter in a circle in one corner',
+				description:
+					'Rectangle: the presenter fills the frame; Circle: a small presenter in a circle in one corner',
 			},
 			{
 				displayName: 'Location (Circle)',
@@ -176,7 +199,11 @@ export const description: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{ name: 'Horizontal', value: 'horizontal' },
-					{ name: 'Vertical', value: 'vertical', description: 'Swaps width and height, e.g. 720x1280' },
+					{
+						name: 'Vertical',
+						value: 'vertical',
+						description: 'Swaps width and height, e.g. 720x1280',
+					},
 				],
 				default: 'horizontal',
 				description: 'Landscape, or portrait (width and height swapped, e.g. 720x1280)',
@@ -195,7 +222,8 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 2 },
 				default: 0,
-				description: 'Horizontal shift of the presenter from the centre, in [-1, 1]; negative moves left (frame style Rectangle only)',
+				description:
+					'Horizontal shift of the presenter from the centre, in [-1, 1]; negative moves left (frame style Rectangle only)',
 			},
 		],
 	},
@@ -205,10 +233,26 @@ export const description: INodeProperties[] = [
 
 export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
 	const body = generateBody(ctx, i);
-	const answer = await generate<IDataObject>(ctx, body, i, submitPacing(ctx, i, 10, CDN_VIDEO_RATE_WINDOW_MS));
-	const jobId = typeof answer.id === 'string' || typeof answer.id === 'number' ? String(answer.id) : '';
+	const answer = await generate<IDataObject>(
+		ctx,
+		body,
+		i,
+		submitPacing(ctx, i, 10, CDN_VIDEO_RATE_WINDOW_MS),
+	);
+	const jobId =
+		typeof answer.id === 'string' || typeof answer.id === 'number' ? String(answer.id) : '';
 	if (!jobId) {
-		throw noJobIdError(ctx.getNode(), i, 'CDNvideo accepted the submit but returned no task id', answer, 'Check the task list (Get Many) for the new task before submitting again.');
+		throw noJobIdError(
+			ctx.getNode(),
+			i,
+			'CDNvideo accepted the submit but returned no task id',
+			answer,
+			'Check the task list (Get Many) for the new task before submitting again.',
+		);
 	}
-	return jobOutput('cdnVideo', { jobId, status: 'queued', raw: answer }, { videoName: (body.video_name as string) ?? null });
+	return jobOutput(
+		'cdnVideo',
+		{ jobId, status: 'queued', raw: answer },
+		{ videoName: (body.video_name as string) ?? null },
+	);
 }

@@ -30,9 +30,24 @@ export const operationField: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	options: [
-		{ name: 'Get Result', value: 'getResult', action: 'Get the result of a video task', description: 'Video link, and the video as a binary file' },
-		{ name: 'Get Status', value: 'getStatus', action: 'Get the status of a video task', description: 'One status check of a task (many items: checked together)' },
-		{ name: 'Submit', value: 'submit', action: 'Submit a video task', description: 'Start a video stylization, text-to-video or image-to-video task' },
+		{
+			name: 'Get Result',
+			value: 'getResult',
+			action: 'Get the result of a video task',
+			description: 'Video link, and the video as a binary file',
+		},
+		{
+			name: 'Get Status',
+			value: 'getStatus',
+			action: 'Get the status of a video task',
+			description: 'One status check of a task (many items: checked together)',
+		},
+		{
+			name: 'Submit',
+			value: 'submit',
+			action: 'Submit a video task',
+			description: 'Start a video stylization, text-to-video or image-to-video task',
+		},
 	],
 	default: 'submit',
 };
@@ -43,7 +58,10 @@ export const operationField: INodeProperties = {
  */
 const TASK_OF_INCOMING_JOB = '={{ $json.task }}';
 
-/** getStatus / getResult: the task travels with the job, because HiDream looks each task's jobs up separately. */
+/**
+ * getStatus / getResult: the task travels with the job, because HiDream looks each task's jobs up
+ * separately.
+ */
 const jobTaskField: INodeProperties = {
 	displayName: 'Task',
 	name: 'task',

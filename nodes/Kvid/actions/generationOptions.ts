@@ -4,11 +4,21 @@ import { CREDIT_POOL_KINDS } from '../../../credentials/KvidApi.credentials';
 import type { InputCheck } from '../../shared/validation';
 import { GENERATION_MODES, type GenerationMode } from '../modes';
 import { legacyOption, type OptionField } from './options';
-import { bodyOf, bool, choices, collectionsPerModelAndMode, path, type TableField } from './optionTable';
+import {
+	bodyOf,
+	bool,
+	choices,
+	collectionsPerModelAndMode,
+	path,
+	type TableField,
+} from './optionTable';
 
 /** The generation API's model names; any full model id may be given by expression instead. */
 export const GENERATION_MODELS = ['wan', 'seedance', 'veo3.1'] as const;
-/** Whose rules a model follows: a full id (bytedance/seedance-2.0/…) follows its family's, else only the common ones. */
+/**
+ * Whose rules a model follows: a full id (bytedance/seedance-2.0/…) follows its family's, else only
+ * the common ones.
+ */
 export type ModelFamily = (typeof GENERATION_MODELS)[number] | 'other';
 
 export function familyOf(model: string): ModelFamily {
@@ -25,8 +35,14 @@ export function generationResolutions(family: ModelFamily): readonly string[] {
 	return family === 'veo3.1' ? ['480p'] : ['480p', '720p', '1080p'];
 }
 
-/** veo3.1 takes 16:9 and 9:16 only; "auto" follows an input image, so text-to-video has none to follow. */
-export function generationAspectRatios(family: ModelFamily, mode: GenerationMode): readonly string[] {
+/**
+ * veo3.1 takes 16:9 and 9:16 only; "auto" follows an input image, so text-to-video has none to
+ * follow.
+ */
+export function generationAspectRatios(
+	family: ModelFamily,
+	mode: GenerationMode,
+): readonly string[] {
 	if (family === 'veo3.1') return ['16:9', '9:16'];
 	return mode === 'textToVideo' ? ['16:9', '9:16', '1:1'] : ['auto', '16:9', '9:16', '1:1'];
 }
@@ -40,7 +56,10 @@ export function defaultGenerationAspectRatio(family: ModelFamily, mode: Generati
  * Seconds a model renders: reference-to-video 4–15 or "auto" (the doc's schema), wan 5–10 (pricing
  * page), the others the doc's "typically 4–15 seconds".
  */
-export function durationRange(family: ModelFamily, mode: GenerationMode): { min: number; max: number; auto: boolean } {
+export function durationRange(
+	family: ModelFamily,
+	mode: GenerationMode,
+): { min: number; max: number; auto: boolean } {
 	if (mode === 'referenceToVideo') return { min: 4, max: 15, auto: true };
 	return family === 'wan' ? { min: 5, max: 10, auto: false } : { min: 4, max: 15, auto: false };
 }
@@ -99,9 +118,13 @@ const FIELDS: GenerationOptionField[] = [
 			type: 'options',
 			options: choices(generationAspectRatios(family, mode)),
 			default: defaultGenerationAspectRatio(family, mode),
-			description: family === 'veo3.1' ? 'Frame shape of the video (veo3.1 renders 16:9 or 9:16 only)' : 'Frame shape of the video; "auto" follows the input image',
+			description:
+				family === 'veo3.1'
+					? 'Frame shape of the video (veo3.1 renders 16:9 or 9:16 only)'
+					: 'Frame shape of the video; "auto" follows the input image',
 		}),
-		read: (check, value, family, mode) => check.oneOf(path('aspectRatio'), value, generationAspectRatios(family, mode)),
+		read: (check, value, family, mode) =>
+			check.oneOf(path('aspectRatio'), value, generationAspectRatios(family, mode)),
 	},
 	{
 		name: 'duration',
@@ -110,7 +133,10 @@ const FIELDS: GenerationOptionField[] = [
 		modes: GENERATION_MODES,
 		property: (family, mode) => {
 			const { min, max, auto } = durationRange(family, mode);
-			const seconds = Array.from({ length: max - min + 1 }, (_, n) => ({ name: `${min + n} s`, value: min + n }));
+			const seconds = Array.from({ length: max - min + 1 }, (_, n) => ({
+				name: `${min + n} s`,
+				value: min + n,
+			}));
 			return {
 				displayName: 'Duration (Seconds)',
 				name: 'duration',
@@ -123,7 +149,11 @@ const FIELDS: GenerationOptionField[] = [
 		read: (check, value, family, mode) => {
 			const { min, max, auto } = durationRange(family, mode);
 			if (auto && value === 'auto') return 'auto';
-			if (value === 'auto') check.fail(path('duration'), `"auto" is taken by reference-to-video only; give ${min}–${max} seconds`);
+			if (value === 'auto')
+				check.fail(
+					path('duration'),
+					`"auto" is taken by reference-to-video only; give ${min}–${max} seconds`,
+				);
 			return check.number(path('duration'), value, { min, max, integer: true });
 		},
 	},
@@ -155,7 +185,8 @@ const FIELDS: GenerationOptionField[] = [
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 2 },
 			default: 5,
-			description: 'How strictly the video follows the prompt (higher: closer to the prompt, less natural)',
+			description:
+				'How strictly the video follows the prompt (higher: closer to the prompt, less natural)',
 		}),
 		read: (check, value) => nonNegative(check, 'guidanceScale', value),
 	},
@@ -173,9 +204,11 @@ const FIELDS: GenerationOptionField[] = [
 			type: 'options',
 			options: choices(generationResolutions(family)),
 			default: '480p',
-			description: 'Video resolution; it also sets the price in credits (see the kvid.ai pricing page)',
+			description:
+				'Video resolution; it also sets the price in credits (see the kvid.ai pricing page)',
 		}),
-		read: (check, value, family) => check.oneOf(path('resolution'), value, generationResolutions(family)),
+		read: (check, value, family) =>
+			check.oneOf(path('resolution'), value, generationResolutions(family)),
 	},
 	wanField('seed', ALL_FAMILIES),
 	{
@@ -189,7 +222,8 @@ const FIELDS: GenerationOptionField[] = [
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 2 },
 			default: 5,
-			description: "Scheduler shift of the wan model (the doc gives no range; kvid's default when left out)",
+			description:
+				"Scheduler shift of the wan model (the doc gives no range; kvid's default when left out)",
 		}),
 		read: (check, value) => nonNegative(check, 'shift', value),
 	},
@@ -203,7 +237,8 @@ const CREDIT_POOL_OPTIONS: INodeProperties[] = [
 		type: 'options',
 		options: CREDIT_POOL_KINDS,
 		default: 'productId',
-		description: "How Credit Pool Value names the pool this render is billed to. Leave out to use the credential's kind.",
+		description:
+			"How Credit Pool Value names the pool this render is billed to. Leave out to use the credential's kind.",
 	},
 	{
 		displayName: 'Credit Pool Value',
@@ -211,28 +246,42 @@ const CREDIT_POOL_OPTIONS: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'pdt_XXXXXXXXXXXX',
-		description: "The product ID, product code or email of the pool this render is billed to, instead of the credential's",
+		description:
+			"The product ID, product code or email of the pool this render is billed to, instead of the credential's",
 	},
 ];
 
-const applies = (f: GenerationOptionField, family: ModelFamily, mode: GenerationMode) => f.families.includes(family) && f.modes.includes(mode);
+const applies = (f: GenerationOptionField, family: ModelFamily, mode: GenerationMode) =>
+	f.families.includes(family) && f.modes.includes(mode);
 
 /** One `options` collection per model and mode of the generation API, as for the legacy one. */
 export function generationOptionsCollections(): INodeProperties[] {
 	return collectionsPerModelAndMode(
 		GENERATION_MODELS,
 		GENERATION_MODES,
-		// mode before model: n8n shows a field outright at the first condition on an expression (a full model id)
-		(model, mode) => ({ operation: ['submit'], apiVersion: ['generation'], mode: [mode], model: [model] }),
+		// mode before model: n8n shows a field outright at the first condition on an expression (a full
+		// model id)
+		(model, mode) => ({
+			operation: ['submit'],
+			apiVersion: ['generation'],
+			mode: [mode],
+			model: [model],
+		}),
 		// n8n lists a collection's options alphabetically
 		(model, mode) =>
-			[...FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)), ...CREDIT_POOL_OPTIONS].sort((a, b) =>
-				a.displayName.localeCompare(b.displayName),
-			),
+			[
+				...FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)),
+				...CREDIT_POOL_OPTIONS,
+			].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	);
 }
 
 /** kvid's body fields for the options set on an item; another model's leftovers are not sent. */
-export function generationOptionFields(check: InputCheck, options: IDataObject, family: ModelFamily, mode: GenerationMode): IDataObject {
+export function generationOptionFields(
+	check: InputCheck,
+	options: IDataObject,
+	family: ModelFamily,
+	mode: GenerationMode,
+): IDataObject {
 	return bodyOf(FIELDS, (f) => applies(f, family, mode), check, options, family, mode);
 }

@@ -16,7 +16,12 @@ export interface TableField<Model, Mode> {
 
 export const path = (name: string) => `options.${name}`;
 
-export function whole(check: InputCheck, name: string, value: unknown, range: { min?: number; max?: number } = {}): number {
+export function whole(
+	check: InputCheck,
+	name: string,
+	value: unknown,
+	range: { min?: number; max?: number } = {},
+): number {
 	return check.number(path(name), value, { ...range, integer: true });
 }
 
@@ -25,7 +30,8 @@ export function bool(check: InputCheck, name: string, value: unknown): boolean {
 	return check.fail(path(name), `must be true or false; got ${JSON.stringify(value)}`);
 }
 
-export const choices = (values: readonly string[]) => values.map((value) => ({ name: value, value }));
+export const choices = (values: readonly string[]) =>
+	values.map((value) => ({ name: value, value }));
 
 /**
  * One `options` collection per model and mode, each shown only for its pair (`show`), so the editor

@@ -2,7 +2,15 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { InputCheck } from '../../shared/validation';
 import { MODES, type KvidMode } from '../modes';
-import { bodyOf, bool, choices, collectionsPerModelAndMode, path, whole, type TableField } from './optionTable';
+import {
+	bodyOf,
+	bool,
+	choices,
+	collectionsPerModelAndMode,
+	path,
+	whole,
+	type TableField,
+} from './optionTable';
 
 /** `wan` is the doc's v1 model, `seedance` its v2 (bytedance/seedance/v1/lite). */
 export const MODELS = ['wan', 'seedance'] as const;
@@ -47,9 +55,12 @@ const OPTION_FIELDS: OptionField[] = [
 			type: 'options',
 			options: choices(aspectRatios(model, mode)),
 			default: defaultAspectRatio(model, mode),
-			description: aspectRatios(model, mode).includes('auto') ? 'Frame shape of the video; "auto" follows the input image' : 'Frame shape of the video',
+			description: aspectRatios(model, mode).includes('auto')
+				? 'Frame shape of the video; "auto" follows the input image'
+				: 'Frame shape of the video',
 		}),
-		read: (check, value, model, mode) => check.oneOf(path('aspectRatio'), value, aspectRatios(model, mode)),
+		read: (check, value, model, mode) =>
+			check.oneOf(path('aspectRatio'), value, aspectRatios(model, mode)),
 	},
 	{
 		name: 'cameraFixed',
@@ -79,7 +90,8 @@ const OPTION_FIELDS: OptionField[] = [
 			description: 'Length of the video',
 		}),
 		// kvid takes the duration as a string ("5" or "10")
-		read: (check, value) => check.oneOf(path('duration'), typeof value === 'number' ? String(value) : value, DURATIONS),
+		read: (check, value) =>
+			check.oneOf(path('duration'), typeof value === 'number' ? String(value) : value, DURATIONS),
 	},
 	{
 		name: 'enablePromptExpansion',
@@ -133,7 +145,11 @@ const OPTION_FIELDS: OptionField[] = [
 			displayName: 'Frames per Second',
 			name: 'framesPerSecond',
 			type: 'number',
-			typeOptions: { minValue: FRAMES_PER_SECOND.min, maxValue: FRAMES_PER_SECOND.max, numberPrecision: 0 },
+			typeOptions: {
+				minValue: FRAMES_PER_SECOND.min,
+				maxValue: FRAMES_PER_SECOND.max,
+				numberPrecision: 0,
+			},
 			default: 16,
 			description: `Frame rate, ${FRAMES_PER_SECOND.min}–${FRAMES_PER_SECOND.max}`,
 		}),
@@ -211,28 +227,44 @@ const OPTION_FIELDS: OptionField[] = [
 			type: 'number',
 			typeOptions: { numberPrecision: 0 },
 			default: 0,
-			description: 'The same seed with the same settings renders the same video. Leave it out for a random one.',
+			description:
+				'The same seed with the same settings renders the same video. Leave it out for a random one.',
 		}),
 		read: (check, value) => whole(check, 'seed', value),
 	},
 ];
 
-/** The legacy entry named `name`, for the generation table to reuse where wan takes the same field. */
-export const legacyOption = (name: string): OptionField => OPTION_FIELDS.find((f) => f.name === name)!;
+/**
+ * The legacy entry named `name`, for the generation table to reuse where wan takes the same field.
+ */
+export const legacyOption = (name: string): OptionField =>
+	OPTION_FIELDS.find((f) => f.name === name)!;
 
-const applies = (f: OptionField, model: KvidModel, mode: KvidMode) => f.models.includes(model) && f.modes.includes(mode);
+const applies = (f: OptionField, model: KvidModel, mode: KvidMode) =>
+	f.models.includes(model) && f.modes.includes(mode);
 
 /** One `options` collection per model and mode of the legacy API. */
 export function optionsCollections(): INodeProperties[] {
 	return collectionsPerModelAndMode(
 		MODELS,
 		MODES,
-		(model, mode) => ({ operation: ['submit'], apiVersion: ['legacy'], model: [model], mode: [mode] }),
-		(model, mode) => OPTION_FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)),
+		(model, mode) => ({
+			operation: ['submit'],
+			apiVersion: ['legacy'],
+			model: [model],
+			mode: [mode],
+		}),
+		(model, mode) =>
+			OPTION_FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)),
 	);
 }
 
 /** kvid's body fields for the options set on an item, each checked against the model's range. */
-export function optionFields(check: InputCheck, options: IDataObject, model: KvidModel, mode: KvidMode): IDataObject {
+export function optionFields(
+	check: InputCheck,
+	options: IDataObject,
+	model: KvidModel,
+	mode: KvidMode,
+): IDataObject {
 	return bodyOf(OPTION_FIELDS, (f) => applies(f, model, mode), check, options, model, mode);
 }
