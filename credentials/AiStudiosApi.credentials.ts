@@ -36,11 +36,15 @@ interface TokenAnswer {
 // default for v3).
 const GIVEN = 'String($credentials.baseUrl || "").trim().replace(/\\/+$/, "")';
 const HAS_V3 = '$credentials.appId && $credentials.userKey';
-const TEST_BASE_URL = `={{ ${HAS_V3} ? (${GIVEN} === "" || ${GIVEN}.toLowerCase() === "${AI_STUDIOS_LEGACY_BASE_URL}" ? "${AI_STUDIOS_V3_BASE_URL}" : ${GIVEN}) : (${GIVEN} || "${AI_STUDIOS_V2_BASE_URL}") }}`;
+const TEST_BASE_URL =
+	`={{ ${HAS_V3} ? (${GIVEN} === "" || ${GIVEN}.toLowerCase() === ` +
+	`"${AI_STUDIOS_LEGACY_BASE_URL}" ? "${AI_STUDIOS_V3_BASE_URL}" : ${GIVEN}) : (${GIVEN} || ` +
+	`"${AI_STUDIOS_V2_BASE_URL}") }}`;
 // v3: GET /auth answers whether the token is valid. v2 has no free read-only endpoint besides the
 // progress check; asking for a project that does not exist costs nothing, and a refused key is an
 // HTTP error.
-const TEST_PATH = `={{ ${HAS_V3} ? "/api/odin/v3/auth" : "/api/odin/editor/progress/n8n-credential-test" }}`;
+const V2_TEST_PATH = '/api/odin/editor/progress/n8n-credential-test';
+const TEST_PATH = `={{ ${HAS_V3} ? "/api/odin/v3/auth" : "${V2_TEST_PATH}" }}`;
 
 /**
  * The v3 secret. Its name is fixed by saved credentials and is not in the linter's list of secret
@@ -68,7 +72,8 @@ export class AiStudiosApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'Fill App ID and User Key for AI Studios v3 (the current API), or API Key for the legacy v2 API, or both. The node\'s "API Version" setting chooses which the node uses.',
+				'Fill App ID and User Key for AI Studios v3 (the current API), or API Key for the legacy ' +
+				'v2 API, or both. The node\'s "API Version" setting chooses which the node uses.',
 			name: 'versionNotice',
 			type: 'notice',
 			default: '',
@@ -130,13 +135,17 @@ export class AiStudiosApi implements ICredentialType {
 			throw new Error(
 				response?.status === undefined
 					? 'Could not reach the AI Studios token exchange: check the Base URL'
-					: `AI Studios refused the App ID and User Key (HTTP ${response.status}${refusalText(response.data, userKey)}). Check both in the credential.`,
+					: `AI Studios refused the App ID and User Key (HTTP ` +
+						`${response.status}${refusalText(response.data, userKey)}). Check both in the ` +
+						`credential.`,
 			);
 		}
 		const token = answer?.data?.token ?? answer?.token;
 		if (answer?.success === false || typeof token !== 'string' || token === '') {
 			throw new Error(
-				`AI Studios refused the App ID and User Key${refusalText(answer, userKey) || ' (no token in its answer)'}. Check both in the credential.`,
+				`AI Studios refused the App ID and User ` +
+					`Key${refusalText(answer, userKey) || ' (no token in its answer)'}. Check both in the ` +
+					`credential.`,
 			);
 		}
 		return { sessionToken: token, sessionExpiresAt: Date.now() + AI_STUDIOS_TOKEN_LIFETIME_MS };

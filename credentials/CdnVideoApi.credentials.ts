@@ -118,7 +118,9 @@ export class CdnVideoApi implements ICredentialType {
 			throw new Error(
 				status === undefined
 					? 'Could not reach the CDNvideo login: check the Base URL'
-					: `CDNvideo refused the login of user "${String(credentials.username)}" (HTTP ${status}). Check the username and password; the login is not retried, because 7 refused logins lock the account for 3 hours.`,
+					: `CDNvideo refused the login of user "${String(credentials.username)}" (HTTP ` +
+						`${status}). Check the username and password; the login is not retried, because 7 ` +
+						`refused logins lock the account for 3 hours.`,
 			);
 		}
 		if (!answer?.token) throw new Error('The CDNvideo login answered without a token');

@@ -157,12 +157,15 @@ async function exchangeApiKey(
 		throw new Error(
 			response?.status === undefined
 				? 'Could not reach the HiDream token exchange: check the Base URL'
-				: `HiDream refused the API key (HTTP ${response.status}${refusalText(response.data)}). Check the API key in the credential.`,
+				: `HiDream refused the API key (HTTP ${response.status}${refusalText(response.data)}). ` +
+					`Check the API key in the credential.`,
 		);
 	}
 	if (answer?.code !== undefined && Number(answer.code) !== 0) {
 		throw new Error(
-			`HiDream refused the API key (code ${String(answer.code)}${answer.message ? `: ${answer.message}` : ''}). Check the API key in the credential.`,
+			`HiDream refused the API key (code ` +
+				`${String(answer.code)}${answer.message ? `: ${answer.message}` : ''}). Check the API ` +
+				`key in the credential.`,
 		);
 	}
 	const token = answer?.result?.token;

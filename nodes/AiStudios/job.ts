@@ -108,7 +108,8 @@ async function checkProgress(
 	) {
 		throw jobError(
 			ctx.getNode(),
-			`AI Studios answered the progress check of job ${job.jobId} with something that is not a progress report: ${JSON.stringify(body).slice(0, 300)}`,
+			`AI Studios answered the progress check of job ${job.jobId} with something that is not a ` +
+				`progress report: ${JSON.stringify(body).slice(0, 300)}`,
 			{
 				itemIndex,
 				jobId: job.jobId,

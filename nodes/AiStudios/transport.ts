@@ -37,8 +37,12 @@ export const aiStudiosApi: ProviderApi = {
 	defaultBaseUrl: AI_STUDIOS_V2_BASE_URL,
 	credentialsFor: (stored) => credentialsForVersion(stored, 'v2'),
 	hints: {
-		401: 'Check the credential: AI Studios v2 expects the API key of an API-plan account, sent as is (no "Bearer").',
-		403: 'Check the credential: AI Studios did not accept this API key for the request (the API needs an API/Enterprise plan).',
+		401:
+			'Check the credential: AI Studios v2 expects the API key of an API-plan account, sent ' +
+			'as is (no "Bearer").',
+		403:
+			'Check the credential: AI Studios did not accept this API key for the request (the API ' +
+			'needs an API/Enterprise plan).',
 	},
 };
 
@@ -59,7 +63,9 @@ export const aiStudiosV3Api: ProviderApi = {
 		refusedStatuses: [401, 403],
 	},
 	hints: {
-		401: 'Check the credential: AI Studios did not accept the token of this App ID and User Key (it is renewed automatically once per execution).',
+		401:
+			'Check the credential: AI Studios did not accept the token of this App ID and User Key ' +
+			'(it is renewed automatically once per execution).',
 		403: 'Check the credential: AI Studios v3 needs a Pro or higher plan for the API.',
 	},
 };

@@ -42,7 +42,9 @@ export const cdnVideoApi: ProviderApi = {
 	hints: {
 		403: 'Check the credential: the account name, and the token or username/password.',
 		404: 'CDNvideo does not know this task: check the jobId and the account.',
-		422: 'CDNvideo rejected some parameters (named above): check them against the Get Configurations output.',
+		422:
+			'CDNvideo rejected some parameters (named above): check them against the Get ' +
+			'Configurations output.',
 	},
 	rateWindowMs: CDN_VIDEO_RATE_WINDOW_MS,
 	defaultBaseUrl: CDN_VIDEO_BASE_URL,

@@ -58,8 +58,14 @@ export function toJobStatus(taskStatus: unknown): JobStatus {
 /** Why a task failed, by `task_status`; HiDream gives no reason beyond the status. */
 function failureReason(task: HiDreamTask, taskStatus: number | null): string {
 	if (taskStatus === 4)
-		return `HiDream's content review rejected the ${task === 'videoStylization' ? 'video' : 'task'} (task_status 4)`;
-	return `HiDream reported the ${task === 'videoStylization' ? 'stylization' : 'video'} as failed (task_status 3)`;
+		return (
+			`HiDream's content review rejected the ` +
+			`${task === 'videoStylization' ? 'video' : 'task'} (task_status 4)`
+		);
+	return (
+		`HiDream reported the ${task === 'videoStylization' ? 'stylization' : 'video'} as ` +
+		`failed (task_status 3)`
+	);
 }
 
 /**
@@ -155,8 +161,10 @@ export function jobFromParameters(ctx: IExecuteFunctions, itemIndex: number): Hi
 	if (!isTask(task)) {
 		return inputCheck(ctx.getNode(), itemIndex).fail(
 			'task',
-			`must be ${TASKS.map((t) => `"${t}"`).join(', ')} or empty (video stylization); got ${JSON.stringify(task)}`,
-			"HiDream looks each task's jobs up separately. The default {{ $json.task }} reads the task from the Submit output.",
+			`must be ${TASKS.map((t) => `"${t}"`).join(', ')} or empty (video stylization); got ` +
+				`${JSON.stringify(task)}`,
+			"HiDream looks each task's jobs up separately. The default {{ $json.task }} reads the task " +
+				'from the Submit output.',
 		);
 	}
 	return { jobId, task };

@@ -80,9 +80,15 @@ export const hiDreamApi: ProviderApi = {
 		refusedStatuses: [401, 403],
 	},
 	hints: {
-		401: 'Check the credential: HiDream did not accept the token (an exchanged token is renewed automatically; a pasted one is valid for one day).',
-		413: 'The request was too large for HiDream: give the video as a URL (or the image, for image to video) instead of a binary file.',
-		429: 'HiDream accepts 2 video-stylization and 10 text/image-to-video tasks a minute, and 1–10 running tasks depending on the plan; try again later or lower the submit rate.',
+		401:
+			'Check the credential: HiDream did not accept the token (an exchanged token is renewed ' +
+			'automatically; a pasted one is valid for one day).',
+		413:
+			'The request was too large for HiDream: give the video as a URL (or the image, for ' +
+			'image to video) instead of a binary file.',
+		429:
+			'HiDream accepts 2 video-stylization and 10 text/image-to-video tasks a minute, and ' +
+			'1–10 running tasks depending on the plan; try again later or lower the submit rate.',
 	},
 	rateWindowMs: HIDREAM_RATE_WINDOW_MS,
 	defaultBaseUrl: HIDREAM_BASE_URL,

@@ -33,7 +33,8 @@ export async function creditPoolField(
 	if (present(options.creditPool) && !overridden) {
 		check.fail(
 			'options.creditPoolValue',
-			'is required when options.creditPool is set: give the product ID, product code or email of the pool',
+			'is required when options.creditPool is set: give the product ID, product code or email of ' +
+				'the pool',
 		);
 	}
 	const [kindName, valueName] = overridden
@@ -44,7 +45,8 @@ export async function creditPoolField(
 		overridden && present(options.creditPool) ? options.creditPool : credentials.creditPool;
 	const rawValue = overridden ? options.creditPoolValue : credentials.creditPoolValue;
 	const several =
-		'names more than one credit pool; kvid bills a render to exactly one product ID, product code or email';
+		'names more than one credit pool; kvid bills a render to exactly one product ID, product ' +
+		'code or email';
 
 	if (Array.isArray(rawValue) && rawValue.length > 1) check.fail(valueName, `${source}${several}`);
 	const value = String((Array.isArray(rawValue) ? rawValue[0] : rawValue) ?? '').trim();
@@ -52,7 +54,8 @@ export async function creditPoolField(
 		check.fail(
 			valueName,
 			`${source}is empty: the generation API bills every render to a credit pool`,
-			"Enter the pool's product ID, product code or email in the kvid.ai API credential (Credit Pool, Credit Pool Value), or in the item's options.",
+			"Enter the pool's product ID, product code or email in the kvid.ai API credential (Credit " +
+				"Pool, Credit Pool Value), or in the item's options.",
 		);
 	}
 	if (Array.isArray(rawKind) && rawKind.length > 1) check.fail(kindName, `${source}${several}`);

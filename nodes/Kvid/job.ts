@@ -67,8 +67,11 @@ export function jobFromParameters(ctx: IExecuteFunctions, itemIndex: number): Kv
 	if (!isMode(mode)) {
 		return check.fail(
 			'mode',
-			`must be ${MODES.map((m) => `"${m}"`).join(' or ')}; got ${mode === '' || mode === undefined || mode === null ? 'nothing' : JSON.stringify(mode)}`,
-			'kvid looks text- and image-to-video jobs up separately. The default {{ $json.mode }} reads the mode from the Submit output; where the incoming item has none, choose the mode the job was submitted with.',
+			`must be ${MODES.map((m) => `"${m}"`).join(' or ')}; got ` +
+				`${mode === '' || mode === undefined || mode === null ? 'nothing' : JSON.stringify(mode)}`,
+			'kvid looks text- and image-to-video jobs up separately. The default {{ $json.mode }} ' +
+				'reads the mode from the Submit output; where the incoming item has none, choose the ' +
+				'mode the job was submitted with.',
 		);
 	}
 	return { jobId, mode };

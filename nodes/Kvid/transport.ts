@@ -19,11 +19,27 @@ export const kvidApi: ProviderApi = {
 	credentialType: 'kvidApi',
 	bodyError: refusalOf,
 	hints: {
-		400: 'kvid refused the request (MISSING_PARAMETERS or INVALID_PARAMETERS): its message above names the field. The node already checks the documented ranges, so compare the prompt, the image and the options with what the chosen model accepts.',
-		402: 'INSUFFICIENT_CREDIT: the kvid account (generation API: the credit pool named by the credential or the item) has too few credits for this video. Buy credits at https://kvid.ai/credits/purchase, or choose a lower resolution (it sets the price), then submit again.',
-		403: "kvid refused the API key: check the credential's API Key (the primary or secondary key of a subscription at https://kvid.ai/settings/api-keys) and its Base URL.",
-		404: 'JOB_NOT_FOUND: kvid does not know this job for this API key. Check the jobId, the API Version the job was submitted with, and (legacy API) that Mode is the one it was submitted with (text- and image-to-video jobs are looked up separately), and that the credential belongs to the account that submitted it.',
-		429: "CONCURRENT_LIMIT: too many of the account's kvid renders are running at once. The node waited and retried without submitting twice, but no slot freed up; wait for running renders to finish, or submit fewer items at a time.",
+		400:
+			'kvid refused the request (MISSING_PARAMETERS or INVALID_PARAMETERS): its message above ' +
+			'names the field. The node already checks the documented ranges, so compare the prompt, ' +
+			'the image and the options with what the chosen model accepts.',
+		402:
+			'INSUFFICIENT_CREDIT: the kvid account (generation API: the credit pool named by the ' +
+			'credential or the item) has too few credits for this video. Buy credits at ' +
+			'https://kvid.ai/credits/purchase, or choose a lower resolution (it sets the price), then ' +
+			'submit again.',
+		403:
+			"kvid refused the API key: check the credential's API Key (the primary or secondary key " +
+			'of a subscription at https://kvid.ai/settings/api-keys) and its Base URL.',
+		404:
+			'JOB_NOT_FOUND: kvid does not know this job for this API key. Check the jobId, the API ' +
+			'Version the job was submitted with, and (legacy API) that Mode is the one it was ' +
+			'submitted with (text- and image-to-video jobs are looked up separately), and that the ' +
+			'credential belongs to the account that submitted it.',
+		429:
+			"CONCURRENT_LIMIT: too many of the account's kvid renders are running at once. The node " +
+			'waited and retried without submitting twice, but no slot freed up; wait for running ' +
+			'renders to finish, or submit fewer items at a time.',
 	},
 	rateWindowMs: KVID_CONCURRENCY_WAIT_MS,
 	defaultBaseUrl: KVID_BASE_URL,

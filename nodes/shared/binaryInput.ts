@@ -30,7 +30,8 @@ export async function readBinaryInput(
 	if (!present.includes(name)) {
 		check.fail(
 			parameter,
-			`names the binary field "${name}", but the input item has ${present.length ? `only ${present.map((p) => `"${p}"`).join(', ')}` : 'no binary data'}`,
+			`names the binary field "${name}", but the input item has ` +
+				`${present.length ? `only ${present.map((p) => `"${p}"`).join(', ')}` : 'no binary data'}`,
 			`Point it at the field that holds the ${spec.kind}, or use ${spec.sourceLabel} "URL".`,
 		);
 	}
@@ -40,13 +41,15 @@ export async function readBinaryInput(
 	if (!mimeType.startsWith(`${spec.kind}/`)) {
 		check.fail(
 			parameter,
-			`holds ${file}of type ${mimeType || 'unknown'}, not ${spec.kind === 'image' ? 'an image' : 'a video'}`,
+			`holds ${file}of type ${mimeType || 'unknown'}, not ` +
+				`${spec.kind === 'image' ? 'an image' : 'a video'}`,
 		);
 	}
 	const tooLarge = (bytes: number) =>
 		check.fail(
 			parameter,
-			`holds ${file}of ${megabytes(bytes)}; ${spec.kind}s sent inline may be at most ${megabytes(spec.maxBytes)}`,
+			`holds ${file}of ${megabytes(bytes)}; ${spec.kind}s sent inline may be at most ` +
+				`${megabytes(spec.maxBytes)}`,
 			`Make the ${spec.kind} smaller, or upload it and use ${spec.sourceLabel} "URL".`,
 		);
 	if (typeof binary.bytes === 'number' && binary.bytes > spec.maxBytes) tooLarge(binary.bytes);

@@ -104,12 +104,14 @@ export function apiError(
 				? `${call.displayName} sent an answer that could not be read${job}: ${failure.message}`
 				: `Could not reach ${call.displayName}${job}: ${failure.code ?? failure.message}`;
 		hint = call.submit
-			? 'The submit was not repeated: the provider may have received it. Check its job list before submitting again.'
+			? 'The submit was not repeated: the provider may have received it. Check its job list ' +
+				'before submitting again.'
 			: "Check the credential's Base URL and that the provider is reachable.";
 	} else if (failure.status >= 300 && failure.status < 400) {
 		message = `${call.displayName} redirected the request (HTTP ${failure.status})${job}`;
 		hint =
-			"Credentials are only sent to the credential's Base URL: set it to the address the provider redirects to.";
+			"Credentials are only sent to the credential's Base URL: set it to the address the " +
+			'provider redirects to.';
 	} else {
 		message = `${call.displayName} answered HTTP ${failure.status}${job}${said ? `: ${said}` : ''}`;
 		hint = call.hints?.[failure.status] ?? defaultHint(failure.status, call);
@@ -131,7 +133,8 @@ export function refusalError(
 	refusal: { status: number; said: string; answer: unknown },
 ): ProviderRefusal {
 	const job = call.jobId ? ` (job ${call.jobId})` : '';
-	const message = `${call.displayName} refused the request${job}${refusal.said ? `: ${refusal.said}` : ''}`;
+	const said = refusal.said ? `: ${refusal.said}` : '';
+	const message = `${call.displayName} refused the request${job}${said}`;
 	const error = providerError(ProviderRefusal, node, call, credentials, {
 		message,
 		hint: call.hints?.[refusal.status],
@@ -174,13 +177,18 @@ function defaultHint(status: number, call: FailedCall): string | undefined {
 		return 'Check the credential: the provider did not accept it for this request.';
 	if (status === 404)
 		return call.jobId
-			? 'The provider does not know this job: check the jobId and the credential (jobs belong to one account).'
+			? 'The provider does not know this job: check the jobId and the credential (jobs belong to ' +
+					'one account).'
 			: undefined;
 	if (status === 429)
-		return 'The provider kept answering "too many requests"; try again later or lower the submit rate.';
+		return (
+			'The provider kept answering "too many requests"; try again later or lower the submit ' +
+			'rate.'
+		);
 	if (status >= 500) {
 		return call.submit
-			? 'The submit was not repeated, because the provider may have created the job anyway. Check its job list before submitting again.'
+			? 'The submit was not repeated, because the provider may have created the job anyway. ' +
+					'Check its job list before submitting again.'
 			: 'The provider failed several times in a row; try again later.';
 	}
 	return undefined;

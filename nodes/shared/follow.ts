@@ -72,7 +72,8 @@ export async function follow(
 		if (now >= deadline) {
 			throw jobError(
 				node,
-				`Job ${last.jobId} did not finish within ${Math.round(f.options.timeoutMs / 1000)} s (last status: ${stateOf(last)})`,
+				`Job ${last.jobId} did not finish within ${Math.round(f.options.timeoutMs / 1000)} s ` +
+					`(last status: ${stateOf(last)})`,
 				{
 					itemIndex: f.itemIndex,
 					jobId: last.jobId,
@@ -93,7 +94,9 @@ export async function follow(
 			return await fetchResult(ctx, provider, f.itemIndex, job, f.options, downloads, last);
 		}
 		if (last.status === 'failed' || last.status === 'canceled') {
-			const ended = `Job ${last.jobId} ${last.status === 'failed' ? 'failed' : 'was canceled'}${last.error ? `: ${last.error}` : ''}`;
+			const ended =
+				`Job ${last.jobId} ` +
+				`${last.status === 'failed' ? 'failed' : 'was canceled'}${last.error ? `: ${last.error}` : ''}`;
 			throw jobError(node, ended, { itemIndex: f.itemIndex, jobId: last.jobId });
 		}
 	}

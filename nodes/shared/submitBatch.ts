@@ -144,7 +144,9 @@ function withBatchSummary(error: NodeError, records: ItemRecord[]): NodeError {
 		}
 	}
 	if (lines.length) {
-		error.description = `${error.description ? `${error.description}\n\n` : ''}Other jobs of this batch (use Continue On Fail to get them as items):\n${lines.join('\n')}`;
+		error.description =
+			`${error.description ? `${error.description}\n\n` : ''}Other jobs of ` +
+			`this batch (use Continue On Fail to get them as items):\n${lines.join('\n')}`;
 	}
 	return error;
 }

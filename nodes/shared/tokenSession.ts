@@ -27,7 +27,9 @@ import type { ApiContext, ProviderApi, TokenSession } from './providerApi';
 const FRESH_TOKEN_MS = 5 * 60_000;
 
 export const RENEWED_NOT_WRITTEN_BACK =
-	"the token was renewed, but n8n did not write it into the credentials it was handed (their sessionToken is still empty): this n8n version's preAuthentication behaves otherwise than n8n 2.41's";
+	'the token was renewed, but n8n did not write it into the credentials it was handed (their ' +
+	"sessionToken is still empty): this n8n version's preAuthentication behaves otherwise than n8n " +
+	"2.41's";
 
 interface CallState {
 	credentials: Promise<ICredentialDataDecryptedObject>;

@@ -93,7 +93,8 @@ export function inputCheck(node: INode, itemIndex: number): InputCheck {
 
 	const jobId: InputCheck['jobId'] = (value, parameter = 'jobId') => {
 		const hint =
-			'Use the jobId that the Submit operation returned (the default {{ $json.jobId }} reads it from the previous node).';
+			'Use the jobId that the Submit operation returned (the default {{ $json.jobId }} reads it ' +
+			'from the previous node).';
 		if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
 		if (typeof value !== 'string' || value === '')
 			return fail(parameter, 'is required: no job ID was given', hint);

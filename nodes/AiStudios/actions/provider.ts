@@ -128,7 +128,8 @@ export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 	if (version === 'v2' && V3_ONLY_OPERATIONS.includes(operation)) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`Parameter "operation" "${operation}" is an operation of AI Studios API v3; the node is set to API Version v2`,
+			`Parameter "operation" "${operation}" is an operation of AI Studios API v3; the node is ` +
+				`set to API Version v2`,
 			{
 				description: 'Set "API Version" to v3 (with a credential holding an App ID and User Key).',
 			},

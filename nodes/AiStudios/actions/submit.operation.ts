@@ -78,7 +78,8 @@ export function exportBody(ctx: IExecuteFunctions, i: number): IDataObject {
 			check.fail(
 				`options.${name}`,
 				'is an option of AI Studios API v3, not of v2',
-				'Set "API Version" to v3 (with a credential holding an App ID and User Key), or remove the option.',
+				'Set "API Version" to v3 (with a credential holding an App ID and User Key), or remove ' +
+					'the option.',
 			);
 		}
 	}

@@ -138,7 +138,8 @@ export function projectBody(
 		if (!ID_PATTERN.test(workspaceId))
 			check.fail(
 				'options.workspaceId',
-				`must be a workspace ID, without spaces, "/", "\\", "?", "#" or "%"; got ${JSON.stringify(workspaceId.slice(0, 60))}`,
+				`must be a workspace ID, without spaces, "/", "\\", "?", "#" or "%"; got ` +
+					`${JSON.stringify(workspaceId.slice(0, 60))}`,
 			);
 		body.workspaceId = workspaceId;
 	}

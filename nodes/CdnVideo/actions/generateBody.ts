@@ -64,7 +64,8 @@ function compositionFields(check: ReturnType<typeof inputCheck>, c: IDataObject)
 		if (c[name] !== undefined) {
 			check.fail(
 				`composition.${name}`,
-				`applies only to frame style "${frameStyle === 'circle' ? 'rectangle' : 'circle'}"; remove it or change the frame style`,
+				`applies only to frame style "${frameStyle === 'circle' ? 'rectangle' : 'circle'}"; ` +
+					`remove it or change the frame style`,
 			);
 		}
 	}

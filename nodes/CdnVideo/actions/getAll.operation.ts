@@ -119,7 +119,8 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 		if (!/^[+-]?[a-z_]+$/.test(sort))
 			check.fail(
 				'options.sort',
-				`must be a field name with an optional + or - in front, like -duration; got ${JSON.stringify(sort)}`,
+				`must be a field name with an optional + or - in front, like -duration; got ` +
+					`${JSON.stringify(sort)}`,
 			);
 		qs.sort = sort;
 	}

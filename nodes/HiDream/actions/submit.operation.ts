@@ -124,7 +124,9 @@ export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutp
 			? String(result.task_id)
 			: '';
 	if (!jobId) {
-		const hint = `The request was sent with request_id ${requestId}; look for it at HiDream before submitting again.`;
+		const hint =
+			`The request was sent with request_id ${requestId}; look for it at HiDream ` +
+			`before submitting again.`;
 		throw noJobIdError(
 			ctx.getNode(),
 			i,

@@ -140,14 +140,16 @@ function referenceFields(ctx: IExecuteFunctions, i: number, check: InputCheck): 
 	if (total > REFERENCE_LIMITS.total) {
 		check.fail(
 			'imageUrls',
-			`holds ${images.length} URLs, videoUrls ${videos.length} and audioUrls ${audios.length}: ${total} references; kvid takes at most ${REFERENCE_LIMITS.total} in all`,
+			`holds ${images.length} URLs, videoUrls ${videos.length} and audioUrls ${audios.length}: ` +
+				`${total} references; kvid takes at most ${REFERENCE_LIMITS.total} in all`,
 		);
 	}
 	if (images.length + videos.length === 0) {
 		if (audios.length)
 			check.fail(
 				'audioUrls',
-				'holds audio, but imageUrls and videoUrls are empty: kvid takes audio references only beside an image or video',
+				'holds audio, but imageUrls and videoUrls are empty: kvid takes audio references only ' +
+					'beside an image or video',
 			);
 		check.fail(
 			'imageUrls',
@@ -167,7 +169,8 @@ function modelOf(
 	if (/\s/.test(model))
 		check.fail(
 			'model',
-			`must be ${GENERATION_MODELS.map((m) => `"${m}"`).join(', ')} or a full model ID without spaces; got ${JSON.stringify(model.slice(0, 60))}`,
+			`must be ${GENERATION_MODELS.map((m) => `"${m}"`).join(', ')} or a full model ID without ` +
+				`spaces; got ${JSON.stringify(model.slice(0, 60))}`,
 		);
 	const other = GENERATION_MODES.find(
 		(m) => m !== mode && model.toLowerCase().includes(MODE_WORDS[m]),
