@@ -6,7 +6,8 @@ import { settle } from '../shared/failure';
 import type { JobOutput } from '../shared/jobContract';
 import { ExecutionStopped, Semaphore } from '../shared/timing';
 import { getStatus, toJobOutput, type HiDreamJobRef } from './job';
-import { getBatchResults, type HiDreamTask } from './transport';
+import type { HiDreamTask } from './tasks';
+import { getBatchResults } from './transport';
 
 /**
  * Task ids per batch request. HiDream publishes no maximum; 25 keeps a request small while 50

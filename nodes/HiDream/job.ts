@@ -9,7 +9,8 @@ import {
 	type JobStatus,
 } from '../shared/jobContract';
 import { inputCheck } from '../shared/validation';
-import { getTaskResults, isTask, TASKS, type HiDreamTask } from './transport';
+import { isTask, TASKS, type HiDreamTask } from './tasks';
+import { getTaskResults } from './transport';
 
 /**
  * A HiDream job: its task id and the task it renders (each task's jobs are looked up at its own

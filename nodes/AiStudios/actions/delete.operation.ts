@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { jobError } from '../../shared/errors';
 import { readJobId } from '../../shared/videoProvider';
-import { dataOf, deleteProject } from '../transport';
+import { dataOf } from '../answers';
+import { deleteProject } from '../transport';
 
 /** `DELETE /editor/project` with `{ids: [jobId]}`; AI Studios answers how many it deleted. */
 export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { returnAllFields } from '../../shared/descriptions';
 import { inputCheck } from '../../shared/validation';
-import { listOf, listProjects } from '../transport';
+import { listOf } from '../answers';
+import { listProjects } from '../transport';
 
 const show = { show: { operation: ['getAll'], apiVersion: ['v3'] } };
 

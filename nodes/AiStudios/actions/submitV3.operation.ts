@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { noJobIdError } from '../../shared/errors';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck } from '../../shared/validation';
-import { dataOf, submitV3Video } from '../transport';
+import { dataOf } from '../answers';
+import { submitV3Video } from '../transport';
 import { speechFields, speechOf } from './fields';
 
 /** v3: `POST /simple/video` (chroma-key avatar) or `POST /simple/custom` (custom avatar). */

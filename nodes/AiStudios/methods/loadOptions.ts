@@ -1,12 +1,11 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
+import { dataOf, listOf } from '../answers';
 import { assertCredentialServes } from '../apiVersion';
 import {
-	dataOf,
 	getModels as getModelList,
 	getModelsDropdown,
 	getWorkspaces as getWorkspaceList,
-	listOf,
 } from '../transport';
 
 /** The dropdowns read the account's lists from the v3 API (they are shown on v3 only). */

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { readBinaryInput } from '../../shared/binaryInput';
 import type { InputCheck } from '../../shared/validation';
-import type { HiDreamTask } from '../transport';
+import type { HiDreamTask } from '../tasks';
 import { optionsOf, requestFields, requestOptions } from './common';
 
 /** HiDream's text- and image-to-video (v3): the fields, and the request body they make. */

@@ -16,10 +16,10 @@ import {
 	HIDREAM_GENERATIONS_PER_WINDOW,
 	HIDREAM_RATE_WINDOW_MS,
 	HIDREAM_SUBMITS_PER_WINDOW,
-	submitTask,
 	TASKS,
 	type HiDreamTask,
-} from '../transport';
+} from '../tasks';
+import { submitTask } from '../transport';
 import * as generate from './generate';
 import * as stylize from './stylize';
 
