@@ -63,6 +63,20 @@ export async function submitLegacyVideo<T = unknown>(
 	});
 }
 
+/** A legacy job's `status` or `result`: `GET /ai/video/{mode}/{endpoint}?request_id=`. */
+const legacyLookup = (
+	mode: KvidMode,
+	endpoint: 'status' | 'result',
+	jobId: string,
+	itemIndex: number,
+) => ({
+	method: 'GET' as const,
+	path: legacyPath(mode, endpoint),
+	qs: { request_id: jobId },
+	itemIndex,
+	jobId,
+});
+
 /** Legacy `GET /ai/video/{mode}/status?request_id=`. */
 export async function getLegacyStatus<T = unknown>(
 	ctx: ApiContext,
@@ -70,13 +84,7 @@ export async function getLegacyStatus<T = unknown>(
 	jobId: string,
 	itemIndex: number,
 ): Promise<T> {
-	return await readRequest<T>(ctx, kvidApi, {
-		method: 'GET',
-		path: legacyPath(mode, 'status'),
-		qs: { request_id: jobId },
-		itemIndex,
-		jobId,
-	});
+	return await readRequest<T>(ctx, kvidApi, legacyLookup(mode, 'status', jobId, itemIndex));
 }
 
 /** Legacy `GET /ai/video/{mode}/result?request_id=`. */
@@ -86,13 +94,7 @@ export async function getLegacyResult<T = unknown>(
 	jobId: string,
 	itemIndex: number,
 ): Promise<T> {
-	return await readRequest<T>(ctx, kvidApi, {
-		method: 'GET',
-		path: legacyPath(mode, 'result'),
-		qs: { request_id: jobId },
-		itemIndex,
-		jobId,
-	});
+	return await readRequest<T>(ctx, kvidApi, legacyLookup(mode, 'result', jobId, itemIndex));
 }
 
 /**
@@ -115,19 +117,22 @@ export async function submitGeneration<T = unknown>(
 	);
 }
 
+/** Any mode's generation job: `GET /ai/generation/{endpoint}?jobId=`. */
+const generationLookup = (endpoint: 'status' | 'result', jobId: string, itemIndex: number) => ({
+	method: 'GET' as const,
+	path: `/ai/generation/${endpoint}`,
+	qs: { jobId },
+	itemIndex,
+	jobId,
+});
+
 /** Generation API `GET /ai/generation/status?jobId=` (any mode's job). */
 export async function getGenerationJobStatus<T = unknown>(
 	ctx: ApiContext,
 	jobId: string,
 	itemIndex: number,
 ): Promise<T> {
-	return await readRequest<T>(ctx, kvidApi, {
-		method: 'GET',
-		path: '/ai/generation/status',
-		qs: { jobId },
-		itemIndex,
-		jobId,
-	});
+	return await readRequest<T>(ctx, kvidApi, generationLookup('status', jobId, itemIndex));
 }
 
 /** Generation API `GET /ai/generation/result?jobId=` (any mode's job). */
@@ -136,11 +141,5 @@ export async function getGenerationJobResult<T = unknown>(
 	jobId: string,
 	itemIndex: number,
 ): Promise<T> {
-	return await readRequest<T>(ctx, kvidApi, {
-		method: 'GET',
-		path: '/ai/generation/result',
-		qs: { jobId },
-		itemIndex,
-		jobId,
-	});
+	return await readRequest<T>(ctx, kvidApi, generationLookup('result', jobId, itemIndex));
 }
