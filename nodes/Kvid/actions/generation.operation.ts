@@ -14,13 +14,8 @@ import {
 	type GenerationMode,
 } from '../modes';
 import { submitGeneration } from '../transport';
-import {
-	familyOf,
-	generationOptionFields,
-	generationOptionsCollections,
-	GENERATION_MODELS,
-	type ModelFamily,
-} from './generationOptions';
+import { familyOf, GENERATION_MODELS, type ModelFamily } from './generationModels';
+import { generationOptionFields, generationOptionsCollections } from './generationOptions';
 import { imageField } from './submit.operation';
 
 const onGeneration = { operation: ['submit'], apiVersion: ['generation'] };

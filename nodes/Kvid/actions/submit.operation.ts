@@ -7,7 +7,8 @@ import { inputCheck, type InputCheck } from '../../shared/validation';
 import { waitForCompletion } from '../../shared/waitForCompletion';
 import { KVID_NO_ID_HINT, MODE_WORDS, MODES, type KvidMode } from '../modes';
 import { submitLegacyVideo } from '../transport';
-import { MODELS, optionFields, optionsCollections, type KvidModel } from './options';
+import { MODELS, type KvidModel } from './legacyModels';
+import { optionFields, optionsCollections } from './options';
 
 /**
  * The node's own cap on an image sent inline: kvid states none, and the JSON body grows by a third.
