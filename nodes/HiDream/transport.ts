@@ -14,7 +14,8 @@ const FAMILY_PATHS: Record<HiDreamTask, string> = {
 
 /** Stylization is v2 (no v3 page exists); text/image-to-video are v3. */
 function asyncPath(task: HiDreamTask): string {
-	return `/api-pub/gw/${task === 'videoStylization' ? 'v2' : 'v3'}/video/${FAMILY_PATHS[task]}/async`;
+	const version = task === 'videoStylization' ? 'v2' : 'v3';
+	return `/api-pub/gw/${version}/video/${FAMILY_PATHS[task]}/async`;
 }
 
 /**

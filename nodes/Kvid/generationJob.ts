@@ -111,16 +111,20 @@ export async function getGenerationResult(
 	);
 }
 
+/** "2-5min", "30s", "1 - 2 minutes": the lower bound and its unit. */
+const ESTIMATE = new RegExp(
+	String.raw`^\s*(\d+(?:\.\d+)?)\s*(?:(?:-|–|~|to)\s*\d+(?:\.\d+)?)?\s*` +
+		String.raw`(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)\b`,
+	'i',
+);
+
 /**
  * When a first status check is worth making: the lower bound of kvid's `estimated_time` ("2-5min",
  * "30s", "1 - 2 minutes"), never its upper bound. Undefined when the words are not understood.
  */
 export function estimatedFirstLookMs(estimated: unknown): number | undefined {
 	if (typeof estimated !== 'string') return undefined;
-	const match =
-		/^\s*(\d+(?:\.\d+)?)\s*(?:(?:-|–|~|to)\s*\d+(?:\.\d+)?)?\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)\b/i.exec(
-			estimated,
-		);
+	const match = ESTIMATE.exec(estimated);
 	if (!match) return undefined;
 	const unit = match[2].toLowerCase();
 	const scale = unit.startsWith('h') ? 3_600_000 : unit.startsWith('m') ? 60_000 : 1_000;

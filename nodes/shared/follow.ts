@@ -94,9 +94,8 @@ export async function follow(
 			return await fetchResult(ctx, provider, f.itemIndex, job, f.options, downloads, last);
 		}
 		if (last.status === 'failed' || last.status === 'canceled') {
-			const ended =
-				`Job ${last.jobId} ` +
-				`${last.status === 'failed' ? 'failed' : 'was canceled'}${last.error ? `: ${last.error}` : ''}`;
+			const how = last.status === 'failed' ? 'failed' : 'was canceled';
+			const ended = `Job ${last.jobId} ${how}${last.error ? `: ${last.error}` : ''}`;
 			throw jobError(node, ended, { itemIndex: f.itemIndex, jobId: last.jobId });
 		}
 	}
@@ -121,7 +120,10 @@ export async function stopFollowing(
 			.filter((_, n) => results[n].status === 'fulfilled')
 			.map((j) => j.jobId);
 		const left = running.filter((_, n) => results[n].status === 'rejected').map((j) => j.jobId);
-		note = `${canceled.length ? ` Canceled at ${provider.api.displayName}: ${canceled.join(', ')}.` : ''}${left.length ? ` Could not cancel: ${left.join(', ')}.` : ''}`;
+		const done = canceled.length
+			? ` Canceled at ${provider.api.displayName}: ${canceled.join(', ')}.`
+			: '';
+		note = `${done}${left.length ? ` Could not cancel: ${left.join(', ')}.` : ''}`;
 	}
 	return new NodeOperationError(
 		ctx.getNode(),

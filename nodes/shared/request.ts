@@ -127,7 +127,8 @@ async function send<T>(
 		submit: rules.repeats === 'submit',
 		hints: api.hints,
 	};
-	const pacerKey = `${api.credentialType}:${ctx.getNode().credentials?.[api.credentialType]?.id ?? ''}${pacing?.family ? `:${pacing.family}` : ''}`;
+	const credentialId = ctx.getNode().credentials?.[api.credentialType]?.id ?? '';
+	const pacerKey = `${api.credentialType}:${credentialId}${pacing?.family ? `:${pacing.family}` : ''}`;
 	const pacer = pacing && submitPacer(pacerKey, pacing.max, pacing.windowMs);
 	let tries = FIRST_TRY;
 	for (;;) {

@@ -25,9 +25,10 @@ export const routeByStatusField: INodeProperties = {
  * The node's outputs: one, or Completed / Failed / Running when Get Status routes by status.
  * An expression, as n8n evaluates it against the node's parameters to draw the outputs.
  */
-export const jobNodeOutputs: `={{${string}}}` = `={{ $parameter.operation === "getStatus" && $parameter.routeByStatus === true ? ${JSON.stringify(
-	OUTPUTS.map(({ displayName }) => ({ type: 'main', displayName })),
-)} : [{ "type": "main" }] }}`;
+const ROUTED = JSON.stringify(OUTPUTS.map(({ displayName }) => ({ type: 'main', displayName })));
+const ROUTES_BY_STATUS =
+	'$parameter.operation === "getStatus" && $parameter.routeByStatus === true';
+export const jobNodeOutputs: `={{${string}}}` = `={{ ${ROUTES_BY_STATUS} ? ${ROUTED} : [{ "type": "main" }] }}`;
 
 /** The items sent to the outputs in OUTPUTS' order. */
 export function routeByStatus(items: INodeExecutionData[]): INodeExecutionData[][] {

@@ -113,7 +113,8 @@ export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutp
 		// The request id is what tells a job created by a lost answer apart from a new one.
 		if (sent.error instanceof NodeApiError) {
 			sent.error.context.requestId = requestId;
-			sent.error.description = `${sent.error.description ? `${sent.error.description} ` : ''}(request_id ${requestId})`;
+			const hint = sent.error.description ? `${sent.error.description} ` : '';
+			sent.error.description = `${hint}(request_id ${requestId})`;
 		}
 		throw sent.error;
 	}
