@@ -10,6 +10,7 @@ import { downloadVideo } from './download';
 import type { ProviderApi } from './http';
 import { errorItem, forEachItem, jobIdOf, toItems, toNodeError, type ItemResult } from './items';
 import type { JobOutput, JobRef } from './jobContract';
+import { RenderTimeEstimate } from './renderTimeEstimate';
 import { inputCheck } from './validation';
 import { ExecutionStopped, pause, Semaphore } from './timing';
 
@@ -158,32 +159,43 @@ export async function submitOperation(ctx: IExecuteFunctions, provider: VideoPro
 	const outputs: Array<INodeExecutionData[] | undefined> = new Array(count);
 	const errors: Array<{ itemIndex: number; error: ReturnType<typeof toNodeError> }> = [];
 	const followed: Followed[] = [];
+	const following: Array<Promise<ItemResult>> = [];
+	const batch = followBatch(ctx, provider);
+	// Settles the jobs followed so far (stopped where still waiting) before the node throws.
+	const stopAll = async () => {
+		batch.giveUp();
+		return await Promise.allSettled(following);
+	};
 
 	for (let i = 0; i < count; i++) {
 		try {
 			const job = await provider.submit(ctx, i);
 			recordJobId(ctx, provider.api.provider, job.jobId);
 			if (ctx.getNodeParameter('waitForCompletion', i, false) as boolean) {
-				followed.push({ itemIndex: i, submitted: job, startedAt: Date.now(), options: waitOptions(ctx, i, provider.pollSeconds) });
+				// Followed from now on, while later items wait for the submit limit: what the first
+				// jobs show about the render time sets when the later ones are first looked at.
+				const f: Followed = { itemIndex: i, submitted: job, startedAt: Date.now(), options: waitOptions(ctx, i, provider.pollSeconds) };
+				followed.push(f);
+				following.push(batch.follow(f));
 			} else {
 				outputs[i] = toItems(job, i);
 			}
 		} catch (error) {
-			if (error instanceof ExecutionStopped) throw await stopFollowing(ctx, provider, followed, i);
+			if (error instanceof ExecutionStopped) {
+				const settled = await stopAll();
+				throw await stopFollowing(ctx, provider, followed.filter((_, n) => settled[n].status === 'rejected'), i);
+			}
 			const nodeError = toNodeError(ctx, error, i);
-			if (!ctx.continueOnFail()) throw withBatchSummary(nodeError, followed, outputs, []);
+			if (!ctx.continueOnFail()) {
+				await stopAll();
+				throw withBatchSummary(nodeError, followed, outputs, []);
+			}
 			errors.push({ itemIndex: i, error: nodeError });
 		}
 	}
 
 	if (followed.length) {
-		const statusChecks = new Semaphore(STATUS_CONCURRENCY);
-		const downloads = new Semaphore(DOWNLOAD_CONCURRENCY);
-		const rounds = provider.getStatuses && new StatusRounds(ctx, provider.getStatuses);
-		const look: Look = rounds ? rounds.look : async (i, job) => await statusChecks.run(async () => await provider.getStatus(ctx, i, job));
-		const settled = await Promise.allSettled(
-			followed.map(async (f) => await follow(ctx, provider, f, look, downloads).finally(() => rounds?.forget(refOf(provider, f.submitted)))),
-		);
+		const settled = await Promise.allSettled(following);
 		const stopped = settled.some((s) => s.status === 'rejected' && s.reason instanceof ExecutionStopped);
 		if (stopped) throw await stopFollowing(ctx, provider, followed.filter((_, n) => settled[n].status === 'rejected'), count);
 		settled.forEach((s, n) => {
@@ -235,33 +247,81 @@ function usualPollDelay(job: JobOutput, elapsedMs: number, polls: number, capMs:
 /** One status check of a followed job: a request of its own, or its part of a status round. */
 type Look = (itemIndex: number, job: JobRef) => Promise<JobOutput>;
 
-async function follow(
-	ctx: IExecuteFunctions,
-	provider: VideoProvider,
-	f: Followed,
-	look: Look,
-	downloads: Semaphore,
-): Promise<ItemResult> {
-	const signal = ctx.getExecutionCancelSignal();
+interface Batch {
+	look: Look;
+	downloads: Semaphore;
+	estimate: RenderTimeEstimate<Followed>;
+	signal: AbortSignal | undefined;
+	/** rejects with ExecutionStopped once the node gives the batch up (a submit failed) */
+	givenUp: Promise<never>;
+}
+
+/** What the jobs of one Submit share while they are followed. */
+function followBatch(ctx: IExecuteFunctions, provider: VideoProvider) {
+	const statusChecks = new Semaphore(STATUS_CONCURRENCY);
+	const rounds = provider.getStatuses && new StatusRounds(ctx, provider.getStatuses);
+	let giveUp = () => undefined as void;
+	const givenUp = new Promise<never>((_, reject) => (giveUp = () => reject(new ExecutionStopped())));
+	givenUp.catch(() => undefined);
+	const batch: Batch = {
+		look: rounds ? rounds.look : async (i, job) => await statusChecks.run(async () => await provider.getStatus(ctx, i, job)),
+		downloads: new Semaphore(DOWNLOAD_CONCURRENCY),
+		estimate: new RenderTimeEstimate<Followed>(),
+		signal: ctx.getExecutionCancelSignal(),
+		givenUp,
+	};
+	const followOne = async (f: Followed) =>
+		await follow(ctx, provider, f, batch).finally(() => {
+			rounds?.forget(refOf(provider, f.submitted));
+			batch.estimate.left(f);
+		});
+	return { giveUp, follow: followOne };
+}
+
+async function follow(ctx: IExecuteFunctions, provider: VideoProvider, f: Followed, batch: Batch): Promise<ItemResult> {
 	const job = refOf(provider, f.submitted);
 	const deadline = f.startedAt + f.options.timeoutMs;
 	let last = f.submitted;
 	const firstLookMs = provider.firstLookMs?.(f.submitted) ?? 0;
 	for (let polls = 0; ; polls++) {
-		const now = Date.now();
-		if (now >= deadline) {
+		if (Date.now() >= deadline) {
 			throw jobError(ctx, f.itemIndex, last,
 				`Job ${last.jobId} did not finish within ${Math.round(f.options.timeoutMs / 1000)} s (last status: ${last.status}${last.progress === null ? '' : `, ${last.progress}%`})`,
 				'The job is still running at the provider: check it later with Get Status / Get Result and this jobId, or raise the timeout.');
 		}
-		await pause(Math.min(nextPollDelay(last, now - f.startedAt, polls, f.options.pollIntervalMs, firstLookMs), deadline - now), signal);
-		last = await look(f.itemIndex, job);
+		await pauseBeforeLook(f, last, polls, firstLookMs, deadline, batch);
+		last = await Promise.race([batch.look(f.itemIndex, job), batch.givenUp]);
+		batch.estimate.looked(f, Date.now() - f.startedAt, last);
 		if (last.status === 'completed') {
-			return await fetchResult(ctx, provider, f.itemIndex, job, f.options, downloads, last);
+			return await fetchResult(ctx, provider, f.itemIndex, job, f.options, batch.downloads, last);
 		}
 		if (last.status === 'failed' || last.status === 'canceled') {
 			throw jobError(ctx, f.itemIndex, last, `Job ${last.jobId} ${last.status === 'failed' ? 'failed' : 'was canceled'}${last.error ? `: ${last.error}` : ''}`);
 		}
+	}
+}
+
+/**
+ * The pause before a look: the usual schedule, or, where the job reports no progress, what the
+ * batch has learned (never before the provider's own first-look hint, never past the deadline).
+ * A job waiting for the batch's scout wakes when the scout ends and asks again.
+ */
+async function pauseBeforeLook(f: Followed, last: JobOutput, polls: number, firstLookMs: number, deadline: number, batch: Batch): Promise<void> {
+	const cap = f.options.pollIntervalMs;
+	for (;;) {
+		const now = Date.now();
+		const elapsed = now - f.startedAt;
+		const learned = last.progress === null ? batch.estimate.pauseBeforeLook(f, elapsed, polls, cap) : undefined;
+		const delay = learned
+			? Math.max(learned.ms, polls === 0 ? firstLookMs - elapsed : 0)
+			: nextPollDelay(last, elapsed, polls, cap, firstLookMs);
+		// A wake-up or giving up ends the pause too, leaving no timer behind.
+		const ended = new AbortController();
+		const paused = pause(Math.min(delay, deadline - now), batch.signal ? AbortSignal.any([batch.signal, ended.signal]) : ended.signal);
+		paused.catch(() => undefined);
+		const wakeUps = learned?.untilChange ? [batch.estimate.changed.then(() => true)] : [];
+		const woken = await Promise.race([paused.then(() => false), batch.givenUp, ...wakeUps]).finally(() => ended.abort());
+		if (!woken) return;
 	}
 }
 
