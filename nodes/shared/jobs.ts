@@ -250,7 +250,8 @@ type Look = (itemIndex: number, job: JobRef) => Promise<JobOutput>;
 interface Batch {
 	look: Look;
 	downloads: Semaphore;
-	estimate: RenderTimeEstimate<Followed>;
+	/** absent where one status round asks for every job at once (HiDream): a scout would save no request */
+	estimate?: RenderTimeEstimate<Followed>;
 	signal: AbortSignal | undefined;
 	/** rejects with ExecutionStopped once the node gives the batch up (a submit failed) */
 	givenUp: Promise<never>;
@@ -266,14 +267,14 @@ function followBatch(ctx: IExecuteFunctions, provider: VideoProvider) {
 	const batch: Batch = {
 		look: rounds ? rounds.look : async (i, job) => await statusChecks.run(async () => await provider.getStatus(ctx, i, job)),
 		downloads: new Semaphore(DOWNLOAD_CONCURRENCY),
-		estimate: new RenderTimeEstimate<Followed>(),
+		estimate: rounds ? undefined : new RenderTimeEstimate<Followed>(),
 		signal: ctx.getExecutionCancelSignal(),
 		givenUp,
 	};
 	const followOne = async (f: Followed) =>
 		await follow(ctx, provider, f, batch).finally(() => {
 			rounds?.forget(refOf(provider, f.submitted));
-			batch.estimate.left(f);
+			batch.estimate?.left(f);
 		});
 	return { giveUp, follow: followOne };
 }
@@ -291,7 +292,7 @@ async function follow(ctx: IExecuteFunctions, provider: VideoProvider, f: Follow
 		}
 		await pauseBeforeLook(f, last, polls, firstLookMs, deadline, batch);
 		last = await Promise.race([batch.look(f.itemIndex, job), batch.givenUp]);
-		batch.estimate.looked(f, Date.now() - f.startedAt, last);
+		batch.estimate?.looked(f, Date.now() - f.startedAt, last);
 		if (last.status === 'completed') {
 			return await fetchResult(ctx, provider, f.itemIndex, job, f.options, batch.downloads, last);
 		}
@@ -311,16 +312,17 @@ async function pauseBeforeLook(f: Followed, last: JobOutput, polls: number, firs
 	for (;;) {
 		const now = Date.now();
 		const elapsed = now - f.startedAt;
-		const learned = last.progress === null ? batch.estimate.pauseBeforeLook(f, elapsed, polls, cap) : undefined;
+		const learned = last.progress === null ? batch.estimate?.pauseBeforeLook(f, elapsed, polls, cap) : undefined;
 		const delay = learned
 			? Math.max(learned.ms, polls === 0 ? firstLookMs - elapsed : 0)
 			: nextPollDelay(last, elapsed, polls, cap, firstLookMs);
-		// A wake-up or giving up ends the pause too, leaving no timer behind.
+		const ms = Math.min(delay, deadline - now);
+		if (!learned?.untilChange) return await Promise.race([pause(ms, batch.signal), batch.givenUp]);
+		// A wake-up ends the pause too, leaving no timer behind.
 		const ended = new AbortController();
-		const paused = pause(Math.min(delay, deadline - now), batch.signal ? AbortSignal.any([batch.signal, ended.signal]) : ended.signal);
+		const paused = pause(ms, batch.signal ? AbortSignal.any([batch.signal, ended.signal]) : ended.signal);
 		paused.catch(() => undefined);
-		const wakeUps = learned?.untilChange ? [batch.estimate.changed.then(() => true)] : [];
-		const woken = await Promise.race([paused.then(() => false), batch.givenUp, ...wakeUps]).finally(() => ended.abort());
+		const woken = await Promise.race([paused.then(() => false), batch.givenUp, (batch.estimate as RenderTimeEstimate<Followed>).changed.then(() => true)]).finally(() => ended.abort());
 		if (!woken) return;
 	}
 }

@@ -3,7 +3,8 @@ export interface Row {
 	metric: string;
 	measured: string;
 	target: string;
-	verdict: 'PASS' | 'MISS' | 'info' | 'skipped' | 'n8n';
+	/** Node: past the target, and a plain Node stream without n8n shows the same (outside the node's reach) */
+	verdict: 'PASS' | 'MISS' | 'info' | 'skipped' | 'Node';
 }
 
 export const s = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
