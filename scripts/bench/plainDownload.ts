@@ -4,7 +4,9 @@
  * through `fs.promises.writeFile(path, stream)` (how n8n's filesystem store writes a stream).
  * Measures this process's RSS growth from the start of the response to its peak, the way the n8n
  * process is measured.
- *   node --import tsx scripts/bench/plainDownload.ts <fileUrl> <targetFile> [pipeline|writeFile]
+ * An optional ballast keeps that many MiB of small JS objects alive first, as a process with n8n's
+ * heap would: it shows how V8's garbage collection paces itself by the live heap.
+ *   node --import tsx scripts/bench/plainDownload.ts <fileUrl> <targetFile> [pipeline|writeFile] [ballastMiB]
  * Prints one JSON line: { bytes, growth, ms }.
  */
 import axios from 'axios';
@@ -17,7 +19,9 @@ import { memoryOf, type Memory } from './procMemory';
 const memory = (): Memory => memoryOf('self') as Memory;
 
 async function main(): Promise<void> {
-	const [fileUrl, target, mode = 'pipeline'] = process.argv.slice(2);
+	const [fileUrl, target, mode = 'pipeline', ballastMiB = '0'] = process.argv.slice(2);
+	// about 100 bytes per object on the V8 heap
+	const ballast = Array.from({ length: Number(ballastMiB) * 10_486 }, (_, i) => ({ i, s: `ballast ${i}` }));
 	const started = performance.now();
 	const response = await axios.get<Readable>(fileUrl, { responseType: 'stream' });
 	const start = memory();
@@ -31,7 +35,7 @@ async function main(): Promise<void> {
 	clearInterval(sampler);
 	const end = memory();
 	peak = Math.max(peak, end.rss, end.hwm > start.hwm ? end.hwm : 0);
-	process.stdout.write(`${JSON.stringify({ bytes: fs.statSync(target).size, growth: peak - start.rss, ms: performance.now() - started })}\n`);
+	process.stdout.write(`${JSON.stringify({ bytes: fs.statSync(target).size, growth: peak - start.rss, ms: performance.now() - started, ballast: ballast.length })}\n`);
 }
 
 main().catch((error: unknown) => {
