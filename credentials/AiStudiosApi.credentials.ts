@@ -19,7 +19,10 @@ import {
 } from './aiStudiosAccess';
 import { apiKeyHeader, sessionTokenFields } from './common';
 
-/** The v3 token exchange's answer: `{success, data: {token}}`, or `{success: false, error: {code, msg}}`. */
+/**
+ * The v3 token exchange's answer: `{success, data: {token}}`, or `{success: false, error: {code,
+ * msg}}`.
+ */
 interface TokenAnswer {
 	success?: boolean;
 	data?: { token?: unknown };
@@ -29,13 +32,19 @@ interface TokenAnswer {
 }
 
 // The credential test's host and path, in n8n's expression language: the same choice as
-// aiStudiosBaseUrl (v3 keys → v3 host, else the v2 host; a filled Base URL wins, except the old default for v3).
+// aiStudiosBaseUrl (v3 keys → v3 host, else the v2 host; a filled Base URL wins, except the old
+// default for v3).
 const GIVEN = 'String($credentials.baseUrl || "").trim().replace(/\\/+$/, "")';
 const HAS_V3 = '$credentials.appId && $credentials.userKey';
-const TEST_BASE_URL = `={{ ${HAS_V3} ? (${GIVEN} === "" || ${GIVEN}.toLowerCase() === "${AI_STUDIOS_LEGACY_BASE_URL}" ? "${AI_STUDIOS_V3_BASE_URL}" : ${GIVEN}) : (${GIVEN} || "${AI_STUDIOS_V2_BASE_URL}") }}`;
+const TEST_BASE_URL =
+	`={{ ${HAS_V3} ? (${GIVEN} === "" || ${GIVEN}.toLowerCase() === ` +
+	`"${AI_STUDIOS_LEGACY_BASE_URL}" ? "${AI_STUDIOS_V3_BASE_URL}" : ${GIVEN}) : (${GIVEN} || ` +
+	`"${AI_STUDIOS_V2_BASE_URL}") }}`;
 // v3: GET /auth answers whether the token is valid. v2 has no free read-only endpoint besides the
-// progress check; asking for a project that does not exist costs nothing, and a refused key is an HTTP error.
-const TEST_PATH = `={{ ${HAS_V3} ? "/api/odin/v3/auth" : "/api/odin/editor/progress/n8n-credential-test" }}`;
+// progress check; asking for a project that does not exist costs nothing, and a refused key is an
+// HTTP error.
+const V2_TEST_PATH = '/api/odin/editor/progress/n8n-credential-test';
+const TEST_PATH = `={{ ${HAS_V3} ? "/api/odin/v3/auth" : "${V2_TEST_PATH}" }}`;
 
 /**
  * The v3 secret. Its name is fixed by saved credentials and is not in the linter's list of secret
@@ -63,7 +72,8 @@ export class AiStudiosApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'Fill App ID and User Key for AI Studios v3 (the current API), or API Key for the legacy v2 API, or both. The node\'s "API Version" setting chooses which the node uses.',
+				'Fill App ID and User Key for AI Studios v3 (the current API), or API Key for the legacy ' +
+				'v2 API, or both. The node\'s "API Version" setting chooses which the node uses.',
 			name: 'versionNotice',
 			type: 'notice',
 			default: '',
@@ -73,7 +83,8 @@ export class AiStudiosApi implements ICredentialType {
 			name: 'appId',
 			type: 'string',
 			default: '',
-			description: 'v3: the App ID from AI Studios → your account name (top right) → API Key → Issue API Key',
+			description:
+				'v3: the App ID from AI Studios → your account name (top right) → API Key → Issue API Key',
 		},
 		userKeyField,
 		{
@@ -82,7 +93,8 @@ export class AiStudiosApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Legacy v2 API: the API key of an AI Studios v2 account with an API plan (Profile → Issue API Key)',
+			description:
+				'Legacy v2 API: the API key of an AI Studios v2 account with an API plan (Profile → Issue API Key)',
 		},
 		{
 			displayName: 'Base URL',
@@ -95,9 +107,16 @@ export class AiStudiosApi implements ICredentialType {
 		...sessionTokenFields,
 	];
 
-	/** Exchanges App ID + User Key for a token; n8n stores it and calls this again when it is empty or refused. */
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		// A v2 credential (or a v2 request, which is handed the credential without its v3 keys) exchanges nothing.
+	/**
+	 * Exchanges App ID + User Key for a token; n8n stores it and calls this again when it is empty or
+	 * refused.
+	 */
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
+		// A v2 credential (or a v2 request, which is handed the credential without its v3 keys)
+		// exchanges nothing.
 		if (!hasV3Keys(credentials)) return {};
 		const userKey = String(credentials.userKey);
 		let answer: TokenAnswer;
@@ -116,20 +135,33 @@ export class AiStudiosApi implements ICredentialType {
 			throw new Error(
 				response?.status === undefined
 					? 'Could not reach the AI Studios token exchange: check the Base URL'
-					: `AI Studios refused the App ID and User Key (HTTP ${response.status}${refusalText(response.data, userKey)}). Check both in the credential.`,
+					: `AI Studios refused the App ID and User Key (HTTP ` +
+						`${response.status}${refusalText(response.data, userKey)}). Check both in the ` +
+						`credential.`,
 			);
 		}
 		const token = answer?.data?.token ?? answer?.token;
 		if (answer?.success === false || typeof token !== 'string' || token === '') {
-			throw new Error(`AI Studios refused the App ID and User Key${refusalText(answer, userKey) || ' (no token in its answer)'}. Check both in the credential.`);
+			throw new Error(
+				`AI Studios refused the App ID and User ` +
+					`Key${refusalText(answer, userKey) || ' (no token in its answer)'}. Check both in the ` +
+					`credential.`,
+			);
 		}
 		return { sessionToken: token, sessionExpiresAt: Date.now() + AI_STUDIOS_TOKEN_LIFETIME_MS };
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		// Both versions take the secret itself as the Authorization header, without "Bearer".
-		if (!hasV3Keys(credentials)) return await apiKeyHeader('Authorization')(credentials, requestOptions);
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: String(credentials.sessionToken ?? '') } };
+		if (!hasV3Keys(credentials))
+			return await apiKeyHeader('Authorization')(credentials, requestOptions);
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: String(credentials.sessionToken ?? '') },
+		};
 	}
 
 	test: ICredentialTestRequest = {

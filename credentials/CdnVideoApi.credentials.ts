@@ -19,6 +19,9 @@ interface CdnVideoLogin {
 
 const DEFAULT_LIFETIME_MS = 6 * 60 * 60 * 1000;
 
+/** Used when the Base URL is left empty; the node's requests read it too. */
+export const CDN_VIDEO_BASE_URL = 'https://api.cdnvideo.ru';
+
 export class CdnVideoApi implements ICredentialType {
 	name = 'cdnVideoApi';
 
@@ -46,7 +49,8 @@ export class CdnVideoApi implements ICredentialType {
 				{
 					name: 'Username and Password',
 					value: 'password',
-					description: 'Log in for a token, kept for its 6-hour lifetime and renewed when it expires',
+					description:
+						'Log in for a token, kept for its 6-hour lifetime and renewed when it expires',
 				},
 				{ name: 'Token', value: 'token', description: 'Paste a CDN-AUTH-TOKEN you already have' },
 			],
@@ -68,7 +72,8 @@ export class CdnVideoApi implements ICredentialType {
 			default: '',
 			required: true,
 			displayOptions: { show: { authentication: ['password'] } },
-			description: 'A refused login is never retried: CDNvideo locks an account for 3 hours after 7 refused logins',
+			description:
+				'A refused login is never retried: CDNvideo locks an account for 3 hours after 7 refused logins',
 		},
 		{
 			displayName: 'Token',
@@ -79,14 +84,20 @@ export class CdnVideoApi implements ICredentialType {
 			required: true,
 			displayOptions: { show: { authentication: ['token'] } },
 		},
-		baseUrlField('https://api.cdnvideo.ru'),
+		baseUrlField(CDN_VIDEO_BASE_URL),
 		...sessionTokenFields,
 	];
 
-	/** Logs in with username and password; n8n stores the token and calls this again when it is empty or refused. */
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	/**
+	 * Logs in with username and password; n8n stores the token and calls this again when it is empty
+	 * or refused.
+	 */
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
 		if (credentials.authentication !== 'password') return {};
-		const baseUrl = String(credentials.baseUrl || 'https://api.cdnvideo.ru').replace(/\/+$/, '');
+		const baseUrl = String(credentials.baseUrl || CDN_VIDEO_BASE_URL).replace(/\/+$/, '');
 		let answer: CdnVideoLogin;
 		try {
 			answer = (await this.helpers.httpRequest({
@@ -107,7 +118,9 @@ export class CdnVideoApi implements ICredentialType {
 			throw new Error(
 				status === undefined
 					? 'Could not reach the CDNvideo login: check the Base URL'
-					: `CDNvideo refused the login of user "${String(credentials.username)}" (HTTP ${status}). Check the username and password; the login is not retried, because 7 refused logins lock the account for 3 hours.`,
+					: `CDNvideo refused the login of user "${String(credentials.username)}" (HTTP ` +
+						`${status}). Check the username and password; the login is not retried, because 7 ` +
+						`refused logins lock the account for 3 hours.`,
 			);
 		}
 		if (!answer?.token) throw new Error('The CDNvideo login answered without a token');
@@ -115,9 +128,16 @@ export class CdnVideoApi implements ICredentialType {
 		return { sessionToken: answer.token, sessionExpiresAt: Date.now() + lifetime };
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const token = credentials.authentication === 'password' ? credentials.sessionToken : credentials.token;
-		return { ...requestOptions, headers: { ...requestOptions.headers, 'CDN-AUTH-TOKEN': String(token ?? '') } };
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const token =
+			credentials.authentication === 'password' ? credentials.sessionToken : credentials.token;
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, 'CDN-AUTH-TOKEN': String(token ?? '') },
+		};
 	}
 
 	test: ICredentialTestRequest = {

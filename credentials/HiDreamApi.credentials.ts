@@ -18,7 +18,8 @@ interface HiDreamTokenAnswer {
 	result?: { token?: string; expire_time?: number | string };
 }
 
-const DEFAULT_BASE_URL = 'https://www.hidreamai.com';
+/** Used when the Base URL is left empty; the node's requests read it too. */
+export const HIDREAM_BASE_URL = 'https://www.hidreamai.com';
 const TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /**
  * When the exchanged token stops working. The docs say "valid 1 day" without defining
@@ -27,7 +28,12 @@ const TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
  */
 export function tokenExpiresAt(expireTime: unknown, now = Date.now()): number {
 	const text = typeof expireTime === 'string' ? expireTime.trim() : '';
-	const n = typeof expireTime === 'number' ? expireTime : text !== '' && /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+	const n =
+		typeof expireTime === 'number'
+			? expireTime
+			: text !== '' && /^\d+(\.\d+)?$/.test(text)
+				? Number(text)
+				: NaN;
 	let at = NaN;
 	if (Number.isFinite(n) && n > 0) {
 		if (n >= 1e12) at = n;
@@ -57,9 +63,14 @@ export class HiDreamApi implements ICredentialType {
 				{
 					name: 'API Key',
 					value: 'apiKey',
-					description: 'Exchange the API key for a token, kept for its one-day lifetime and renewed when it expires',
+					description:
+						'Exchange the API key for a token, kept for its one-day lifetime and renewed when it expires',
 				},
-				{ name: 'Token', value: 'token', description: 'Paste a token you already have (valid for one day)' },
+				{
+					name: 'Token',
+					value: 'token',
+					description: 'Paste a token you already have (valid for one day)',
+				},
 			],
 			default: 'apiKey',
 		},
@@ -80,22 +91,36 @@ export class HiDreamApi implements ICredentialType {
 			default: '',
 			required: true,
 			displayOptions: { show: { authentication: ['token'] } },
-			description: 'Sent as "Authorization: Bearer &lt;token&gt;". It is not renewed: paste a new one when it expires.',
+			description:
+				'Sent as "Authorization: Bearer &lt;token&gt;". It is not renewed: paste a new one when it expires.',
 		},
-		baseUrlField(DEFAULT_BASE_URL),
+		baseUrlField(HIDREAM_BASE_URL),
 		...sessionTokenFields,
 	];
 
-	/** Exchanges the API key for a token; n8n stores it and calls this again when it is empty or refused. */
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	/**
+	 * Exchanges the API key for a token; n8n stores it and calls this again when it is empty or
+	 * refused.
+	 */
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
 		if (credentials.authentication === 'token') return {};
-		const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+		const baseUrl = String(credentials.baseUrl || HIDREAM_BASE_URL).replace(/\/+$/, '');
 		return await exchangeApiKey(this, baseUrl, String(credentials.apiKey ?? ''));
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const token = credentials.authentication === 'token' ? credentials.token : credentials.sessionToken;
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${String(token ?? '')}` } };
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const token =
+			credentials.authentication === 'token' ? credentials.token : credentials.sessionToken;
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(token ?? '')}` },
+		};
 	}
 
 	// Looking up a task that does not exist needs a valid token and starts nothing.
@@ -110,7 +135,11 @@ export class HiDreamApi implements ICredentialType {
 }
 
 /** GET /prod-api/user/apikey2token with the key in header Api-Key -> `result.token`. */
-async function exchangeApiKey(ctx: IHttpRequestHelper, baseUrl: string, apiKey: string): Promise<IDataObject> {
+async function exchangeApiKey(
+	ctx: IHttpRequestHelper,
+	baseUrl: string,
+	apiKey: string,
+): Promise<IDataObject> {
 	let answer: HiDreamTokenAnswer;
 	try {
 		answer = (await ctx.helpers.httpRequest({
@@ -128,14 +157,20 @@ async function exchangeApiKey(ctx: IHttpRequestHelper, baseUrl: string, apiKey: 
 		throw new Error(
 			response?.status === undefined
 				? 'Could not reach the HiDream token exchange: check the Base URL'
-				: `HiDream refused the API key (HTTP ${response.status}${refusalText(response.data)}). Check the API key in the credential.`,
+				: `HiDream refused the API key (HTTP ${response.status}${refusalText(response.data)}). ` +
+					`Check the API key in the credential.`,
 		);
 	}
 	if (answer?.code !== undefined && Number(answer.code) !== 0) {
-		throw new Error(`HiDream refused the API key (code ${String(answer.code)}${answer.message ? `: ${answer.message}` : ''}). Check the API key in the credential.`);
+		throw new Error(
+			`HiDream refused the API key (code ` +
+				`${String(answer.code)}${answer.message ? `: ${answer.message}` : ''}). Check the API ` +
+				`key in the credential.`,
+		);
 	}
 	const token = answer?.result?.token;
-	if (typeof token !== 'string' || token === '') throw new Error('The HiDream token exchange answered without a token');
+	if (typeof token !== 'string' || token === '')
+		throw new Error('The HiDream token exchange answered without a token');
 	return { sessionToken: token, sessionExpiresAt: tokenExpiresAt(answer.result?.expire_time) };
 }
 

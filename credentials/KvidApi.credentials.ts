@@ -2,6 +2,16 @@ import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } f
 
 import { apiKeyHeader, baseUrlField } from './common';
 
+/** Used when the Base URL is left empty; the node's requests read it too. */
+export const KVID_BASE_URL = 'https://api.kvid.ai';
+
+/** How a credit pool is named; the node's per-item override offers the same kinds. */
+export const CREDIT_POOL_KINDS = [
+	{ name: 'Product ID', value: 'productId' },
+	{ name: 'Product Code', value: 'productCode' },
+	{ name: 'Email', value: 'email' },
+];
+
 export class KvidApi implements ICredentialType {
 	name = 'kvidApi';
 
@@ -19,19 +29,17 @@ export class KvidApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'The primary or secondary key of a subscription at kvid.ai → Settings → API Keys',
+			description:
+				'The primary or secondary key of a subscription at kvid.ai → Settings → API Keys',
 		},
 		{
 			displayName: 'Credit Pool',
 			name: 'creditPool',
 			type: 'options',
-			options: [
-				{ name: 'Product ID', value: 'productId' },
-				{ name: 'Product Code', value: 'productCode' },
-				{ name: 'Email', value: 'email' },
-			],
+			options: CREDIT_POOL_KINDS,
 			default: 'productId',
-			description: 'How Credit Pool Value names the credit pool renders are billed to. The generation API sends exactly one of product_id, product_code or email with every render; the legacy API does not use it.',
+			description:
+				'How Credit Pool Value names the credit pool renders are billed to. The generation API sends exactly one of product_id, product_code or email with every render; the legacy API does not use it.',
 		},
 		{
 			displayName: 'Credit Pool Value',
@@ -39,9 +47,10 @@ export class KvidApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'pdt_XXXXXXXXXXXX',
-			description: "The pool's product ID, product code or email (as chosen above). Required by the generation API; a node option may name another pool per item.",
+			description:
+				"The pool's product ID, product code or email (as chosen above). Required by the generation API; a node option may name another pool per item.",
 		},
-		baseUrlField('https://api.kvid.ai'),
+		baseUrlField(KVID_BASE_URL),
 	];
 
 	authenticate = apiKeyHeader('api-key');
@@ -65,11 +74,19 @@ export class KvidApi implements ICredentialType {
 		rules: [
 			...['INVALID_API_KEY', 'UNAUTHORIZED', 'FORBIDDEN'].map((code) => ({
 				type: 'responseSuccessBody' as const,
-				properties: { key: 'error', value: code, message: `kvid refused the API key (${code}): check the key and the Base URL` },
+				properties: {
+					key: 'error',
+					value: code,
+					message: `kvid refused the API key (${code}): check the key and the Base URL`,
+				},
 			})),
 			...[401, 403].map((status) => ({
 				type: 'responseSuccessBody' as const,
-				properties: { key: 'statusCode', value: status, message: `kvid refused the API key (HTTP ${status}): check the key and the Base URL` },
+				properties: {
+					key: 'statusCode',
+					value: status,
+					message: `kvid refused the API key (HTTP ${status}): check the key and the Base URL`,
+				},
 			})),
 		],
 	};

@@ -3,7 +3,8 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 /**
  * How one `aiStudiosApi` credential serves AI Studios' two APIs. The credential has no version
  * selector: it is read by the fields it holds (App ID + User Key serve v3, API Key serves v2, a
- * credential holding both serves both), and the node's API Version decides which set a request uses.
+ * credential holding both serves both), and the node's API Version decides which set a request
+ * uses.
  */
 export type AiStudiosApiVersion = 'v2' | 'v3';
 
@@ -36,10 +37,15 @@ const trimmed = (url: string) => url.trim().replace(/\/+$/, '');
  * The host a version's requests go to. The Base URL's default is empty, so that each version
  * falls back to its own documented host; a filled Base URL (proxy, sandbox) serves both.
  */
-export function aiStudiosBaseUrl(credentials: ICredentialDataDecryptedObject, version: AiStudiosApiVersion): string {
+export function aiStudiosBaseUrl(
+	credentials: ICredentialDataDecryptedObject,
+	version: AiStudiosApiVersion,
+): string {
 	const given = typeof credentials.baseUrl === 'string' ? trimmed(credentials.baseUrl) : '';
 	if (version === 'v2') return given || AI_STUDIOS_V2_BASE_URL;
-	return given === '' || given.toLowerCase() === AI_STUDIOS_LEGACY_BASE_URL ? AI_STUDIOS_V3_BASE_URL : given;
+	return given === '' || given.toLowerCase() === AI_STUDIOS_LEGACY_BASE_URL
+		? AI_STUDIOS_V3_BASE_URL
+		: given;
 }
 
 /**
@@ -47,12 +53,18 @@ export function aiStudiosBaseUrl(credentials: ICredentialDataDecryptedObject, ve
  * requests never start a token exchange (preAuthentication reads the keys it is given) and a v2
  * key is never sent to the v3 API.
  */
-export function credentialsForVersion(credentials: ICredentialDataDecryptedObject, version: AiStudiosApiVersion): ICredentialDataDecryptedObject {
+export function credentialsForVersion(
+	credentials: ICredentialDataDecryptedObject,
+	version: AiStudiosApiVersion,
+): ICredentialDataDecryptedObject {
 	const view = { ...credentials, baseUrl: aiStudiosBaseUrl(credentials, version) };
 	return version === 'v2' ? { ...view, appId: '', userKey: '' } : { ...view, apiKey: '' };
 }
 
 /** Whether the credential holds the keys of `version`. */
-export function servesVersion(credentials: ICredentialDataDecryptedObject, version: AiStudiosApiVersion): boolean {
+export function servesVersion(
+	credentials: ICredentialDataDecryptedObject,
+	version: AiStudiosApiVersion,
+): boolean {
 	return version === 'v3' ? hasV3Keys(credentials) : hasV2Key(credentials);
 }

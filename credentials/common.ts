@@ -1,4 +1,8 @@
-import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
 
 /**
  * Hidden fields n8n fills from a credential's preAuthentication and stores with it: the exchanged
@@ -29,7 +33,8 @@ export function baseUrlField(defaultUrl: string): INodeProperties {
 		type: 'string',
 		required: true,
 		default: defaultUrl,
-		description: 'Change only for a proxy, a regional host or a test server. The credential\'s secrets are sent to this address only.',
+		description:
+			"Change only for a proxy, a regional host or a test server. The credential's secrets are sent to this address only.",
 	};
 }
 
@@ -38,7 +43,10 @@ export function baseUrlField(defaultUrl: string): INodeProperties {
  * `{{$credentials.apiKey}}`: n8n would evaluate that expression on every request.
  */
 export function apiKeyHeader(header: string) {
-	return async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => ({
+	return async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => ({
 		...requestOptions,
 		headers: { ...requestOptions.headers, [header]: String(credentials.apiKey ?? '') },
 	});

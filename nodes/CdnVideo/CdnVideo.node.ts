@@ -6,8 +6,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { jobNodeOutputs, operationSubtitle } from '../shared/descriptions';
-import { properties, route } from './actions/router';
+import { operationSubtitle } from '../shared/descriptions';
+import { jobNodeOutputs } from '../shared/routeByStatus';
+import { properties, route } from './actions/provider';
 import * as loadOptions from './methods/loadOptions';
 
 export class CdnVideo implements INodeType {

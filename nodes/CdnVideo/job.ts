@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { readFailure } from '../shared/http';
+import { readFailure } from '../shared/failure';
+import { resultOrState } from '../shared/results';
 import { jobOutput, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
-import { apiPath, cdnVideoRequest } from './transport';
+import { cancelTask, cancelTaskAfterStop, getTask, getVideo } from './transport';
 
 interface CdnTask extends IDataObject {
 	id?: string;
@@ -32,8 +33,12 @@ export function toJobStatus(word: unknown): JobStatus {
 	}
 }
 
-export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput> {
-	const body = await cdnVideoRequest<IDataObject>(ctx, 'GET', apiPath`/status/${job.jobId}`, { itemIndex, jobId: job.jobId });
+export async function getStatus(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	job: JobRef,
+): Promise<JobOutput> {
+	const body = await getTask<IDataObject>(ctx, job.jobId, { itemIndex, jobId: job.jobId });
 	const task = (body.task ?? {}) as CdnTask;
 	const status = toJobStatus(task.status);
 	return jobOutput(
@@ -42,34 +47,54 @@ export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: 
 			jobId: String(task.id ?? job.jobId),
 			status,
 			progress: null,
-			error: status === 'failed' ? String(task.message || `CDNvideo reported the task as "${String(task.status)}"`) : null,
+			error:
+				status === 'failed'
+					? String(task.message || `CDNvideo reported the task as "${String(task.status)}"`)
+					: null,
 			raw: body,
 		},
-		{ taskStatus: task.status ?? null, attempts: task.attempts ?? null, message: task.message ?? null },
+		{
+			taskStatus: task.status ?? null,
+			attempts: task.attempts ?? null,
+			message: task.message ?? null,
+		},
 	);
 }
 
 /** The video link; while there is none (the task is not processed) the task's status tells why. */
-export async function getResult(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput> {
-	const link = await cdnVideoRequest<IDataObject>(ctx, 'GET', apiPath`/video/${job.jobId}`, { itemIndex, jobId: job.jobId }).then(
-		(body) => ({ body }),
-		(error: unknown) => ({ error }),
+export async function getResult(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	job: JobRef,
+): Promise<JobOutput> {
+	return await resultOrState(
+		getVideo<IDataObject>(ctx, job.jobId, { itemIndex, jobId: job.jobId }),
+		(body) =>
+			jobOutput('cdnVideo', {
+				jobId: job.jobId,
+				status: 'completed',
+				progress: 100,
+				videoUrl: String(body.url ?? '') || null,
+				raw: body,
+			}),
+		// 400 "wrong task status": no file yet, or none ever; the task's state says which.
+		(error) => readFailure(error).status === 400,
+		async () => await getStatus(ctx, itemIndex, job),
 	);
-	if ('body' in link) {
-		return jobOutput('cdnVideo', { jobId: job.jobId, status: 'completed', progress: 100, videoUrl: String(link.body.url ?? '') || null, raw: link.body });
-	}
-	// 400 "wrong task status": no file yet, or none ever; the task's state says which.
-	if (readFailure(link.error).status !== 400) throw link.error;
-	const state = await getStatus(ctx, itemIndex, job);
-	if (state.status === 'completed') throw link.error;
-	return state;
 }
 
-export async function cancel(ctx: IExecuteFunctions, itemIndex: number, job: JobRef): Promise<JobOutput> {
-	const body = await cdnVideoRequest<IDataObject | string>(ctx, 'DELETE', apiPath`/cancel/${job.jobId}`, { itemIndex, jobId: job.jobId });
+export async function cancel(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	job: JobRef,
+): Promise<JobOutput> {
+	const body = await cancelTask<IDataObject | string>(ctx, job.jobId, {
+		itemIndex,
+		jobId: job.jobId,
+	});
 	return jobOutput('cdnVideo', { jobId: job.jobId, status: 'canceled', raw: body });
 }
 
 export async function cancelAfterStop(ctx: IExecuteFunctions, job: JobRef): Promise<void> {
-	await cdnVideoRequest(ctx, 'DELETE', apiPath`/cancel/${job.jobId}`, { jobId: job.jobId, afterStop: true });
+	await cancelTaskAfterStop(ctx, job.jobId);
 }

@@ -6,8 +6,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { jobNodeOutputs, operationSubtitle, optionName } from '../shared/descriptions';
-import { properties, route } from './actions/router';
+import { operationSubtitle, optionName } from '../shared/descriptions';
+import { jobNodeOutputs } from '../shared/routeByStatus';
+import { properties, route } from './actions/provider';
 
 export class HiDream implements INodeType {
 	description: INodeTypeDescription = {

@@ -1,11 +1,21 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { readJobId } from '../shared/jobs';
-import { jobOutput, toProgress, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
+import { readJobId } from '../shared/videoProvider';
+import {
+	jobOutput,
+	toProgress,
+	type JobOutput,
+	type JobRef,
+	type JobStatus,
+} from '../shared/jobContract';
 import { inputCheck } from '../shared/validation';
-import { getTaskResults, isTask, TASKS, type HiDreamTask } from './transport';
+import { isTask, TASKS, type HiDreamTask } from './tasks';
+import { getTaskResults } from './transport';
 
-/** A HiDream job: its task id and the task it renders (each task's jobs are looked up at its own path). */
+/**
+ * A HiDream job: its task id and the task it renders (each task's jobs are looked up at its own
+ * path).
+ */
 export interface HiDreamJobRef extends JobRef {
 	task: HiDreamTask;
 }
@@ -48,11 +58,20 @@ export function toJobStatus(taskStatus: unknown): JobStatus {
 
 /** Why a task failed, by `task_status`; HiDream gives no reason beyond the status. */
 function failureReason(task: HiDreamTask, taskStatus: number | null): string {
-	if (taskStatus === 4) return `HiDream's content review rejected the ${task === 'videoStylization' ? 'video' : 'task'} (task_status 4)`;
-	return `HiDream reported the ${task === 'videoStylization' ? 'stylization' : 'video'} as failed (task_status 3)`;
+	if (taskStatus === 4)
+		return (
+			`HiDream's content review rejected the ` +
+			`${task === 'videoStylization' ? 'video' : 'task'} (task_status 4)`
+		);
+	return (
+		`HiDream reported the ${task === 'videoStylization' ? 'stylization' : 'video'} as ` +
+		`failed (task_status 3)`
+	);
 }
 
-/** A sub-task is done only at task_status 1 **with** its video: 1 without one is still finishing. */
+/**
+ * A sub-task is done only at task_status 1 **with** its video: 1 without one is still finishing.
+ */
 function summarize(sub: HiDreamSubTask): SubTaskSummary {
 	const video = typeof sub.video === 'string' && sub.video ? sub.video : null;
 	const reported = toJobStatus(sub.task_status);
@@ -72,16 +91,27 @@ function summarize(sub: HiDreamSubTask): SubTaskSummary {
  * any failed, completed when all are done, queued while none has started, else processing.
  * Progress is the mean completion of the sub-tasks.
  */
-function taskState(task: HiDreamTask, subTasks: SubTaskSummary[]): { status: JobStatus; progress: number | null; error: string | null } {
+function taskState(
+	task: HiDreamTask,
+	subTasks: SubTaskSummary[],
+): { status: JobStatus; progress: number | null; error: string | null } {
 	const failed = subTasks.find((s) => s.status === 'failed');
 	const progresses = subTasks.map((s) => s.progress).filter((p): p is number => p !== null);
-	const progress = progresses.length ? Math.round(progresses.reduce((a, b) => a + b, 0) / progresses.length) : null;
+	const progress = progresses.length
+		? Math.round(progresses.reduce((a, b) => a + b, 0) / progresses.length)
+		: null;
 	if (failed) {
 		const reason = failureReason(task, failed.taskStatus);
-		return { status: 'failed', progress, error: failed.subTaskId ? `${reason}, sub-task ${failed.subTaskId}` : reason };
+		return {
+			status: 'failed',
+			progress,
+			error: failed.subTaskId ? `${reason}, sub-task ${failed.subTaskId}` : reason,
+		};
 	}
-	if (subTasks.length && subTasks.every((s) => s.status === 'completed')) return { status: 'completed', progress: 100, error: null };
-	if (subTasks.every((s) => s.status === 'queued')) return { status: 'queued', progress, error: null };
+	if (subTasks.length && subTasks.every((s) => s.status === 'completed'))
+		return { status: 'completed', progress: 100, error: null };
+	if (subTasks.every((s) => s.status === 'queued'))
+		return { status: 'queued', progress, error: null };
 	return { status: 'processing', progress, error: null };
 }
 
@@ -90,7 +120,9 @@ function taskState(task: HiDreamTask, subTasks: SubTaskSummary[]): { status: Job
  * results answer or an entry of a batch answer carries it; `raw` is HiDream's answer.
  */
 export function toJobOutput(job: HiDreamJobRef, result: IDataObject, raw: IDataObject): JobOutput {
-	const list = Array.isArray(result.sub_task_results) ? (result.sub_task_results as HiDreamSubTask[]) : [];
+	const list = Array.isArray(result.sub_task_results)
+		? (result.sub_task_results as HiDreamSubTask[])
+		: [];
 	const subTasks = list.map(summarize);
 	const state = taskState(job.task, subTasks);
 	const videoUrls = subTasks.map((s) => s.videoUrl).filter((url): url is string => url !== null);
@@ -109,26 +141,36 @@ export function toJobOutput(job: HiDreamJobRef, result: IDataObject, raw: IDataO
 }
 
 /** One look at the task (`…/async/results` of its task); also what Get Result reports. */
-export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: HiDreamJobRef): Promise<JobOutput> {
-	const body = await getTaskResults<IDataObject>(ctx, job.task, job.jobId, { itemIndex, jobId: job.jobId });
+export async function getStatus(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	job: HiDreamJobRef,
+): Promise<JobOutput> {
+	const body = await getTaskResults<IDataObject>(ctx, job.task, job.jobId, itemIndex);
 	return toJobOutput(job, (body.result ?? {}) as IDataObject, body);
 }
 
-/** The job an item names: its jobId, and its task (empty = video stylization, the jobs made before tasks existed). */
-export function jobRef(ctx: IExecuteFunctions, itemIndex: number): HiDreamJobRef {
+/**
+ * The job an item names: its jobId, and its task (empty = video stylization, the jobs made before
+ * tasks existed).
+ */
+export function jobFromParameters(ctx: IExecuteFunctions, itemIndex: number): HiDreamJobRef {
 	const jobId = readJobId(ctx, itemIndex);
 	const task: unknown = ctx.getNodeParameter('task', itemIndex, '');
-	if (task === '' || task === undefined || task === null) return { jobId, task: 'videoStylization' };
+	if (task === '' || task === undefined || task === null)
+		return { jobId, task: 'videoStylization' };
 	if (!isTask(task)) {
 		return inputCheck(ctx.getNode(), itemIndex).fail(
 			'task',
-			`must be ${TASKS.map((t) => `"${t}"`).join(', ')} or empty (video stylization); got ${JSON.stringify(task)}`,
-			'HiDream looks each task\'s jobs up separately. The default {{ $json.task }} reads the task from the Submit output.',
+			`must be ${TASKS.map((t) => `"${t}"`).join(', ')} or empty (video stylization); got ` +
+				`${JSON.stringify(task)}`,
+			"HiDream looks each task's jobs up separately. The default {{ $json.task }} reads the task " +
+				'from the Submit output.',
 		);
 	}
 	return { jobId, task };
 }
 
-export function refOf(output: JobOutput): HiDreamJobRef {
+export function jobFromOutput(output: JobOutput): HiDreamJobRef {
 	return { jobId: output.jobId, task: isTask(output.task) ? output.task : 'videoStylization' };
 }

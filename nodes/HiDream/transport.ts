@@ -1,26 +1,9 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { callApi, type ApiCall, type ApiContext, type ProviderApi } from '../shared/http';
-
-/** What a HiDream job renders; each task has its own endpoints, and its jobs are looked up there. */
-export const TASKS = ['videoStylization', 'textToVideo', 'imageToVideo'] as const;
-export type HiDreamTask = (typeof TASKS)[number];
-
-export function isTask(value: unknown): value is HiDreamTask {
-	return typeof value === 'string' && (TASKS as readonly string[]).includes(value);
-}
-
-/** HiDream counts tasks per minute, per family (v3 quick start). */
-export const HIDREAM_RATE_WINDOW_MS = 60_000;
-/** Video stylization: 2 tasks a minute. */
-export const HIDREAM_SUBMITS_PER_WINDOW = 2;
-/** Text- and image-to-video: 10 tasks a minute, paced as one family (the stricter reading of the docs). */
-export const HIDREAM_GENERATIONS_PER_WINDOW = 10;
-
-/** The pacing family of a task: stylizations and generations are limited separately. */
-export function familyOf(task: HiDreamTask): 'stylization' | 'generation' {
-	return task === 'videoStylization' ? 'stylization' : 'generation';
-}
+import { HIDREAM_BASE_URL } from '../../credentials/HiDreamApi.credentials';
+import type { ApiContext, ProviderApi } from '../shared/providerApi';
+import { readRequest, submitRequest, type SubmitLimits } from '../shared/request';
+import { HIDREAM_RATE_WINDOW_MS, type HiDreamTask } from './tasks';
 
 /** The endpoint family's name in HiDream's paths. */
 const FAMILY_PATHS: Record<HiDreamTask, string> = {
@@ -31,11 +14,13 @@ const FAMILY_PATHS: Record<HiDreamTask, string> = {
 
 /** Stylization is v2 (no v3 page exists); text/image-to-video are v3. */
 function asyncPath(task: HiDreamTask): string {
-	return `/api-pub/gw/${task === 'videoStylization' ? 'v2' : 'v3'}/video/${FAMILY_PATHS[task]}/async`;
+	const version = task === 'videoStylization' ? 'v2' : 'v3';
+	return `/api-pub/gw/${version}/video/${FAMILY_PATHS[task]}/async`;
 }
 
 /**
- * Batch results are documented only under v2 (`…/gw/v2/video/{txt2video|img2video|video_edit}/async/
+ * Batch results are documented only under v2
+ * (`…/gw/v2/video/{txt2video|img2video|video_edit}/async/
  * results/batch`), for the same three families, and no v3 batch page exists: so every task, v3
  * text/image-to-video included, is asked there. Should HiDream leave a v3 task out of that answer,
  * the task is asked one by one at its v3 results path.
@@ -44,40 +29,91 @@ function batchPath(task: HiDreamTask): string {
 	return `/api-pub/gw/v2/video/${FAMILY_PATHS[task]}/async/results/batch`;
 }
 
+/**
+ * HiDream's success is `code == 0`; any other code is a refusal with `message`, even on HTTP 200.
+ */
+export function refusalOf(body: unknown): string | undefined {
+	const b = body as IDataObject | undefined;
+	if (
+		b === undefined ||
+		b === null ||
+		typeof b !== 'object' ||
+		b.code === undefined ||
+		Number(b.code) === 0
+	)
+		return undefined;
+	return typeof b.message === 'string' && b.message ? b.message : `code ${String(b.code)}`;
+}
+
 export const hiDreamApi: ProviderApi = {
 	provider: 'hiDream',
 	displayName: 'HiDream',
 	credentialType: 'hiDreamApi',
-	// Success is `code == 0`; any other code is a refusal with `message`, even on HTTP 200.
-	bodyError: (body) => {
-		const b = body as IDataObject | undefined;
-		if (b === undefined || b === null || typeof b !== 'object' || b.code === undefined || Number(b.code) === 0) return undefined;
-		return typeof b.message === 'string' && b.message ? b.message : `code ${String(b.code)}`;
-	},
+	bodyError: refusalOf,
 	session: {
-		exchanges: (credentials: ICredentialDataDecryptedObject) => credentials.authentication !== 'token',
+		exchanges: (credentials: ICredentialDataDecryptedObject) =>
+			credentials.authentication !== 'token',
 		// The docs do not say how an expired token is refused; 401 and 403 both renew it once.
 		refusedStatuses: [401, 403],
 	},
 	hints: {
-		401: 'Check the credential: HiDream did not accept the token (an exchanged token is renewed automatically; a pasted one is valid for one day).',
-		413: 'The request was too large for HiDream: give the video as a URL (or the image, for image to video) instead of a binary file.',
-		429: 'HiDream accepts 2 video-stylization and 10 text/image-to-video tasks a minute, and 1–10 running tasks depending on the plan; try again later or lower the submit rate.',
+		401:
+			'Check the credential: HiDream did not accept the token (an exchanged token is renewed ' +
+			'automatically; a pasted one is valid for one day).',
+		413:
+			'The request was too large for HiDream: give the video as a URL (or the image, for ' +
+			'image to video) instead of a binary file.',
+		429:
+			'HiDream accepts 2 video-stylization and 10 text/image-to-video tasks a minute, and ' +
+			'1–10 running tasks depending on the plan; try again later or lower the submit rate.',
 	},
 	rateWindowMs: HIDREAM_RATE_WINDOW_MS,
-	defaultBaseUrl: 'https://www.hidreamai.com',
+	defaultBaseUrl: HIDREAM_BASE_URL,
 };
 
-type Call = Omit<ApiCall, 'method' | 'path' | 'body' | 'qs'>;
-
-export async function submitTask<T = unknown>(ctx: ApiContext, task: HiDreamTask, body: IDataObject, call: Call): Promise<T> {
-	return await callApi<T>(ctx, hiDreamApi, { ...call, method: 'POST', path: asyncPath(task), body, createsJob: true });
+/** `POST …/async`: a new task, paced per family. */
+export async function submitTask<T = unknown>(
+	ctx: ApiContext,
+	task: HiDreamTask,
+	body: IDataObject,
+	itemIndex: number,
+	pacing: SubmitLimits['pacing'],
+): Promise<T> {
+	return await submitRequest<T>(
+		ctx,
+		hiDreamApi,
+		{ method: 'POST', path: asyncPath(task), body, itemIndex },
+		{ pacing },
+	);
 }
 
-export async function getTaskResults<T = unknown>(ctx: ApiContext, task: HiDreamTask, taskId: string, call: Call): Promise<T> {
-	return await callApi<T>(ctx, hiDreamApi, { ...call, method: 'GET', path: `${asyncPath(task)}/results`, qs: { task_id: taskId } });
+/** `GET …/async/results?task_id=`: one task's state. */
+export async function getTaskResults<T = unknown>(
+	ctx: ApiContext,
+	task: HiDreamTask,
+	taskId: string,
+	itemIndex: number,
+): Promise<T> {
+	return await readRequest<T>(ctx, hiDreamApi, {
+		method: 'GET',
+		path: `${asyncPath(task)}/results`,
+		qs: { task_id: taskId },
+		itemIndex,
+		jobId: taskId,
+	});
 }
 
-export async function getBatchResults<T = unknown>(ctx: ApiContext, task: HiDreamTask, taskIds: string[], call: Call): Promise<T> {
-	return await callApi<T>(ctx, hiDreamApi, { ...call, method: 'POST', path: batchPath(task), body: { task_id_list: taskIds } });
+/** `POST …/async/results/batch` with `{task_id_list}`: many tasks' states. */
+export async function getBatchResults<T = unknown>(
+	ctx: ApiContext,
+	task: HiDreamTask,
+	taskIds: string[],
+	itemIndex: number,
+): Promise<T> {
+	return await readRequest<T>(ctx, hiDreamApi, {
+		method: 'POST',
+		path: batchPath(task),
+		body: { task_id_list: taskIds },
+		itemIndex,
+	});
 }

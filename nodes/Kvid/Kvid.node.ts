@@ -6,8 +6,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { jobNodeOutputs, operationSubtitle, optionName } from '../shared/descriptions';
-import { properties, route } from './actions/router';
+import { operationSubtitle, optionName } from '../shared/descriptions';
+import { jobNodeOutputs } from '../shared/routeByStatus';
+import { properties, route } from './actions/provider';
 
 export class Kvid implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,7 +18,10 @@ export class Kvid implements INodeType {
 		group: ['transform'],
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: operationSubtitle(properties, `${optionName(properties, 'mode')} + ", " + ${optionName(properties, 'model')}`),
+		subtitle: operationSubtitle(
+			properties,
+			`${optionName(properties, 'mode')} + ", " + ${optionName(properties, 'model')}`,
+		),
 		description:
 			'Make short videos from a text prompt, an image or reference images, videos and audio with kvid.ai (Wan, Seedance, Veo 3.1). Submit returns a job ID at once (a render takes minutes); Get Status and Get Result follow it to the video.',
 		defaults: { name: 'kvid.ai' },

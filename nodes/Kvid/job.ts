@@ -1,18 +1,28 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { readFailure } from '../shared/http';
-import { readJobId } from '../shared/jobs';
-import { jobOutput, toProgress, type JobOutput, type JobRef, type JobStatus } from '../shared/jobContract';
+import { ProviderRefusal } from '../shared/errors';
+import { readFailure } from '../shared/failure';
+import { resultOrState } from '../shared/results';
+import { readJobId } from '../shared/videoProvider';
+import {
+	jobOutput,
+	toProgress,
+	type JobOutput,
+	type JobRef,
+	type JobStatus,
+} from '../shared/jobContract';
 import { inputCheck } from '../shared/validation';
 import { asRecord, isMode, MODES, type KvidMode } from './modes';
-import { kvidRequest } from './transport';
+import { getLegacyResult, getLegacyStatus } from './transport';
 
 export interface KvidJobRef extends JobRef {
 	mode: KvidMode;
 }
 
 function logsOf(data: IDataObject): string[] {
-	return Array.isArray(data.logs) ? data.logs.filter((line): line is string => typeof line === 'string') : [];
+	return Array.isArray(data.logs)
+		? data.logs.filter((line): line is string => typeof line === 'string')
+		: [];
 }
 
 /**
@@ -46,31 +56,37 @@ export function toJobStatus(word: unknown, progress: number | null, logs: string
 	}
 }
 
-/** The job an item names: its jobId and the mode it was submitted in (both checked before any request). */
-export function jobRef(ctx: IExecuteFunctions, itemIndex: number): KvidJobRef {
+/**
+ * The job an item names: its jobId and the mode it was submitted in (both checked before any
+ * request).
+ */
+export function jobFromParameters(ctx: IExecuteFunctions, itemIndex: number): KvidJobRef {
 	const check = inputCheck(ctx.getNode(), itemIndex);
 	const jobId = readJobId(ctx, itemIndex);
 	const mode: unknown = ctx.getNodeParameter('mode', itemIndex, '');
 	if (!isMode(mode)) {
 		return check.fail(
 			'mode',
-			`must be ${MODES.map((m) => `"${m}"`).join(' or ')}; got ${mode === '' || mode === undefined || mode === null ? 'nothing' : JSON.stringify(mode)}`,
-			'kvid looks text- and image-to-video jobs up separately. The default {{ $json.mode }} reads the mode from the Submit output; where the incoming item has none, choose the mode the job was submitted with.',
+			`must be ${MODES.map((m) => `"${m}"`).join(' or ')}; got ` +
+				`${mode === '' || mode === undefined || mode === null ? 'nothing' : JSON.stringify(mode)}`,
+			'kvid looks text- and image-to-video jobs up separately. The default {{ $json.mode }} ' +
+				'reads the mode from the Submit output; where the incoming item has none, choose the ' +
+				'mode the job was submitted with.',
 		);
 	}
 	return { jobId, mode };
 }
 
-export function refOf(output: JobOutput): KvidJobRef {
+export function jobFromOutput(output: JobOutput): KvidJobRef {
 	return { jobId: output.jobId, mode: output.mode as KvidMode };
 }
 
-export async function getStatus(ctx: IExecuteFunctions, itemIndex: number, job: KvidJobRef): Promise<JobOutput> {
-	const body = await kvidRequest<IDataObject>(ctx, job.mode, 'status', {
-		qs: { request_id: job.jobId },
-		itemIndex,
-		jobId: job.jobId,
-	});
+export async function getStatus(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	job: KvidJobRef,
+): Promise<JobOutput> {
+	const body = await getLegacyStatus<IDataObject>(ctx, job.mode, job.jobId, itemIndex);
 	const data = asRecord(body.data) ?? {};
 	const logs = logsOf(data);
 	const progress = toProgress(data.progress);
@@ -98,7 +114,9 @@ function failureMessage(body: IDataObject, data: IDataObject, logs: string[]): s
 	}
 	const last = logs[logs.length - 1];
 	if (last) return last;
-	return typeof body.message === 'string' && body.message ? body.message : `kvid reported the job as ${String(data.status)}`;
+	return typeof body.message === 'string' && body.message
+		? body.message
+		: `kvid reported the job as ${String(data.status)}`;
 }
 
 /**
@@ -106,40 +124,34 @@ function failureMessage(body: IDataObject, data: IDataObject, logs: string[]): s
  * failed (JOB_FAILED) with a 400; the job's status then tells which, so a failed render comes back
  * as `status: "failed"` data and an unfinished one as its current state.
  */
-export async function getResult(ctx: IExecuteFunctions, itemIndex: number, job: KvidJobRef): Promise<JobOutput> {
-	const call = { qs: { request_id: job.jobId }, itemIndex, jobId: job.jobId };
+export async function getResult(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	job: KvidJobRef,
+): Promise<JobOutput> {
 	return await resultOrState(
-		kvidRequest<IDataObject>(ctx, job.mode, 'result', call),
+		getLegacyResult<IDataObject>(ctx, job.mode, job.jobId, itemIndex),
 		(body) => {
 			const data = asRecord(body.data) ?? {};
 			const url = typeof data.url === 'string' && data.url ? data.url : null;
 			return jobOutput(
 				'kvid',
 				{ jobId: job.jobId, status: 'completed', progress: 100, videoUrl: url, raw: body },
-				{ mode: job.mode, fileName: typeof data.name === 'string' ? data.name : null, fileSizeKb: typeof data.size === 'number' ? data.size : null },
+				{
+					mode: job.mode,
+					fileName: typeof data.name === 'string' ? data.name : null,
+					fileSizeKb: typeof data.size === 'number' ? data.size : null,
+				},
 			);
 		},
+		noFileYet,
 		async () => await getStatus(ctx, itemIndex, job),
 	);
 }
 
 /**
- * The result answer read by `read`; where kvid refused it with a 400 (or a 2xx "success: false"),
- * JOB_NOT_COMPLETED or JOB_FAILED, the job's current state instead. Anything else is the error itself.
+ * kvid refuses the result of a job without a file with a 400 (or a 2xx "success: false"):
+ * JOB_NOT_COMPLETED or JOB_FAILED.
  */
-export async function resultOrState(
-	answer: Promise<IDataObject>,
-	read: (body: IDataObject) => JobOutput,
-	currentState: () => Promise<JobOutput>,
-): Promise<JobOutput> {
-	const settled = await answer.then(
-		(body) => ({ body }),
-		(error: unknown) => ({ error }),
-	);
-	if ('body' in settled) return read(settled.body);
-	const status = readFailure(settled.error).status;
-	if (status !== 400 && status !== 200) throw settled.error;
-	const state = await currentState();
-	if (state.status === 'completed') throw settled.error;
-	return state;
-}
+export const noFileYet = (error: unknown) =>
+	error instanceof ProviderRefusal || readFailure(error).status === 400;

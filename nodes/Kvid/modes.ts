@@ -4,13 +4,19 @@ import type { IDataObject } from 'n8n-workflow';
 export const API_VERSIONS = ['legacy', 'generation'] as const;
 export type KvidApiVersion = (typeof API_VERSIONS)[number];
 
-/** The legacy API keeps text- and image-to-video jobs apart; the generation API adds reference-to-video. */
+/**
+ * The legacy API keeps text- and image-to-video jobs apart; the generation API adds
+ * reference-to-video.
+ */
 export const MODES = ['textToVideo', 'imageToVideo'] as const;
 export const GENERATION_MODES = ['textToVideo', 'imageToVideo', 'referenceToVideo'] as const;
 export type KvidMode = (typeof MODES)[number];
 export type GenerationMode = (typeof GENERATION_MODES)[number];
 
-/** kvid's word for each mode: its path segment, the tail of seedance's model ids, the result's `type`. */
+/**
+ * kvid's word for each mode: its path segment, the tail of seedance's model ids, the result's
+ * `type`.
+ */
 export const MODE_WORDS: Record<GenerationMode, string> = {
 	textToVideo: 'text-to-video',
 	imageToVideo: 'image-to-video',
@@ -39,7 +45,9 @@ export function modeOfWord(word: unknown): GenerationMode | undefined {
 
 /** The value as an object, or undefined when it is none (kvid's bodies are loosely documented). */
 export const asRecord = (value: unknown): IDataObject | undefined =>
-	value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
+	value !== null && typeof value === 'object' && !Array.isArray(value)
+		? (value as IDataObject)
+		: undefined;
 
 /**
  * The error code of a kvid error body. The docs name the codes (INVALID_PARAMETERS, JOB_FAILED…)
@@ -53,3 +61,20 @@ export function errorCodeOf(body: unknown): string | undefined {
 	}
 	return undefined;
 }
+
+/**
+ * kvid answers `{success: false, message}` for a refusal. A status answer that still reports the
+ * job's state (FAILED) is data, not a refusal: a failed render must reach the workflow as
+ * `status: "failed"`.
+ */
+export function refusalOf(body: unknown): string | undefined {
+	const b = asRecord(body);
+	if (b?.success !== false) return undefined;
+	if (typeof asRecord(b.data)?.status === 'string') return undefined;
+	if (typeof b.message === 'string' && b.message) return b.message;
+	return errorCodeOf(b) ?? 'kvid reported "success: false" without a message';
+}
+
+/** What to do when kvid accepted a submit but its answer holds no job id. */
+export const KVID_NO_ID_HINT =
+	'The render may have started: check the kvid dashboard before submitting again.';

@@ -1,5 +1,10 @@
-import { callApi, type ApiCall, type ApiContext, type ProviderApi } from '../shared/http';
-import { asRecord, errorCodeOf, MODE_WORDS, type GenerationMode, type KvidMode } from './modes';
+import type { IDataObject } from 'n8n-workflow';
+
+import { KVID_BASE_URL } from '../../credentials/KvidApi.credentials';
+
+import type { ApiContext, ProviderApi } from '../shared/providerApi';
+import { readRequest, submitRequest } from '../shared/request';
+import { MODE_WORDS, refusalOf, type GenerationMode, type KvidMode } from './modes';
 
 /**
  * The wait before retrying a submit refused with CONCURRENT_LIMIT when kvid sends no Retry-After:
@@ -12,55 +17,129 @@ export const kvidApi: ProviderApi = {
 	provider: 'kvid',
 	displayName: 'kvid',
 	credentialType: 'kvidApi',
-	/**
-	 * kvid answers `{success: false, message}` for a refusal. A status answer that still reports the
-	 * job's state (FAILED) is data, not a refusal: a failed render must reach the workflow as
-	 * `status: "failed"`.
-	 */
-	bodyError: (body) => {
-		const b = asRecord(body);
-		if (b?.success !== false) return undefined;
-		if (typeof asRecord(b.data)?.status === 'string') return undefined;
-		if (typeof b.message === 'string' && b.message) return b.message;
-		return errorCodeOf(b) ?? 'kvid reported "success: false" without a message';
-	},
+	bodyError: refusalOf,
 	hints: {
-		400: 'kvid refused the request (MISSING_PARAMETERS or INVALID_PARAMETERS): its message above names the field. The node already checks the documented ranges, so compare the prompt, the image and the options with what the chosen model accepts.',
-		402: 'INSUFFICIENT_CREDIT: the kvid account (generation API: the credit pool named by the credential or the item) has too few credits for this video. Buy credits at https://kvid.ai/credits/purchase, or choose a lower resolution (it sets the price), then submit again.',
-		403: "kvid refused the API key: check the credential's API Key (the primary or secondary key of a subscription at https://kvid.ai/settings/api-keys) and its Base URL.",
-		404: 'JOB_NOT_FOUND: kvid does not know this job for this API key. Check the jobId, the API Version the job was submitted with, and (legacy API) that Mode is the one it was submitted with (text- and image-to-video jobs are looked up separately), and that the credential belongs to the account that submitted it.',
-		429: 'CONCURRENT_LIMIT: too many of the account\'s kvid renders are running at once. The node waited and retried without submitting twice, but no slot freed up; wait for running renders to finish, or submit fewer items at a time.',
+		400:
+			'kvid refused the request (MISSING_PARAMETERS or INVALID_PARAMETERS): its message above ' +
+			'names the field. The node already checks the documented ranges, so compare the prompt, ' +
+			'the image and the options with what the chosen model accepts.',
+		402:
+			'INSUFFICIENT_CREDIT: the kvid account (generation API: the credit pool named by the ' +
+			'credential or the item) has too few credits for this video. Buy credits at ' +
+			'https://kvid.ai/credits/purchase, or choose a lower resolution (it sets the price), then ' +
+			'submit again.',
+		403:
+			"kvid refused the API key: check the credential's API Key (the primary or secondary key " +
+			'of a subscription at https://kvid.ai/settings/api-keys) and its Base URL.',
+		404:
+			'JOB_NOT_FOUND: kvid does not know this job for this API key. Check the jobId, the API ' +
+			'Version the job was submitted with, and (legacy API) that Mode is the one it was ' +
+			'submitted with (text- and image-to-video jobs are looked up separately), and that the ' +
+			'credential belongs to the account that submitted it.',
+		429:
+			"CONCURRENT_LIMIT: too many of the account's kvid renders are running at once. The node " +
+			'waited and retried without submitting twice, but no slot freed up; wait for running ' +
+			'renders to finish, or submit fewer items at a time.',
 	},
 	rateWindowMs: KVID_CONCURRENCY_WAIT_MS,
-	defaultBaseUrl: 'https://api.kvid.ai',
+	defaultBaseUrl: KVID_BASE_URL,
 };
 
-/** One call to kvid's legacy video API: /ai/video/{text-to-video|image-to-video}/{generate|status|result}. */
-export async function kvidRequest<T = unknown>(
+const legacyPath = (mode: KvidMode, endpoint: 'generate' | 'status' | 'result') =>
+	`/ai/video/${MODE_WORDS[mode]}/${endpoint}`;
+
+/** Legacy `POST /ai/video/{text-to-video|image-to-video}/generate`. */
+export async function submitLegacyVideo<T = unknown>(
 	ctx: ApiContext,
 	mode: KvidMode,
-	endpoint: 'generate' | 'status' | 'result',
-	call: Omit<ApiCall, 'method' | 'path'> = {},
+	body: IDataObject,
+	itemIndex: number,
 ): Promise<T> {
-	return await callApi<T>(ctx, kvidApi, {
-		...call,
-		method: endpoint === 'generate' ? 'POST' : 'GET',
-		path: `/ai/video/${MODE_WORDS[mode]}/${endpoint}`,
+	return await submitRequest<T>(ctx, kvidApi, {
+		method: 'POST',
+		path: legacyPath(mode, 'generate'),
+		body,
+		itemIndex,
 	});
 }
 
-/**
- * One call to kvid's generation API: `POST /ai/generation/{mode}/generate-async`, and the status and
- * result of any mode's job at `GET /ai/generation/{status|result}?jobId=`.
- */
-export async function kvidGenerationRequest<T = unknown>(
+/** A legacy job's `status` or `result`: `GET /ai/video/{mode}/{endpoint}?request_id=`. */
+const legacyLookup = (
+	mode: KvidMode,
+	endpoint: 'status' | 'result',
+	jobId: string,
+	itemIndex: number,
+) => ({
+	method: 'GET' as const,
+	path: legacyPath(mode, endpoint),
+	qs: { request_id: jobId },
+	itemIndex,
+	jobId,
+});
+
+/** Legacy `GET /ai/video/{mode}/status?request_id=`. */
+export async function getLegacyStatus<T = unknown>(
 	ctx: ApiContext,
-	endpoint: { generate: GenerationMode } | { status: string } | { result: string },
-	call: Omit<ApiCall, 'method' | 'path' | 'qs'> = {},
+	mode: KvidMode,
+	jobId: string,
+	itemIndex: number,
 ): Promise<T> {
-	if ('generate' in endpoint) {
-		return await callApi<T>(ctx, kvidApi, { ...call, method: 'POST', path: `/ai/generation/${MODE_WORDS[endpoint.generate]}/generate-async` });
-	}
-	const [name, jobId] = 'status' in endpoint ? ['status', endpoint.status] : ['result', endpoint.result];
-	return await callApi<T>(ctx, kvidApi, { ...call, method: 'GET', path: `/ai/generation/${name}`, qs: { jobId } });
+	return await readRequest<T>(ctx, kvidApi, legacyLookup(mode, 'status', jobId, itemIndex));
+}
+
+/** Legacy `GET /ai/video/{mode}/result?request_id=`. */
+export async function getLegacyResult<T = unknown>(
+	ctx: ApiContext,
+	mode: KvidMode,
+	jobId: string,
+	itemIndex: number,
+): Promise<T> {
+	return await readRequest<T>(ctx, kvidApi, legacyLookup(mode, 'result', jobId, itemIndex));
+}
+
+/**
+ * Generation API `POST /ai/generation/{mode}/generate-async`; 429s (CONCURRENT_LIMIT) waited out
+ * for `patienceMs`.
+ */
+export async function submitGeneration<T = unknown>(
+	ctx: ApiContext,
+	mode: GenerationMode,
+	body: IDataObject,
+	itemIndex: number,
+	patienceMs: number,
+): Promise<T> {
+	const path = `/ai/generation/${MODE_WORDS[mode]}/generate-async`;
+	return await submitRequest<T>(
+		ctx,
+		kvidApi,
+		{ method: 'POST', path, body, itemIndex },
+		{ rateLimitPatienceMs: patienceMs },
+	);
+}
+
+/** Any mode's generation job: `GET /ai/generation/{endpoint}?jobId=`. */
+const generationLookup = (endpoint: 'status' | 'result', jobId: string, itemIndex: number) => ({
+	method: 'GET' as const,
+	path: `/ai/generation/${endpoint}`,
+	qs: { jobId },
+	itemIndex,
+	jobId,
+});
+
+/** Generation API `GET /ai/generation/status?jobId=` (any mode's job). */
+export async function getGenerationJobStatus<T = unknown>(
+	ctx: ApiContext,
+	jobId: string,
+	itemIndex: number,
+): Promise<T> {
+	return await readRequest<T>(ctx, kvidApi, generationLookup('status', jobId, itemIndex));
+}
+
+/** Generation API `GET /ai/generation/result?jobId=` (any mode's job). */
+export async function getGenerationJobResult<T = unknown>(
+	ctx: ApiContext,
+	jobId: string,
+	itemIndex: number,
+): Promise<T> {
+	return await readRequest<T>(ctx, kvidApi, generationLookup('result', jobId, itemIndex));
 }

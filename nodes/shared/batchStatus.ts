@@ -15,9 +15,14 @@ export interface JobLook {
  * A provider's status check of many jobs at once, in the order given; an entry may be that job's
  * error, and is undefined for an optional look that was not asked.
  */
-export type GetStatuses = (ctx: IExecuteFunctions, looks: JobLook[]) => Promise<Array<JobOutput | Error | undefined>>;
+export type GetStatuses = (
+	ctx: IExecuteFunctions,
+	looks: JobLook[],
+) => Promise<Array<JobOutput | Error | undefined>>;
 
-/** How long a due check waits for others falling due at the same moment before its round is sent. */
+/**
+ * How long a due check waits for others falling due at the same moment before its round is sent.
+ */
 const GATHER_MS = 50;
 
 interface Followed extends JobLook {
@@ -56,7 +61,8 @@ export class StatusRounds {
 		const now = Date.now();
 		let followed = this.followed.get(keyOf(job));
 		if (!followed) this.followed.set(keyOf(job), (followed = { itemIndex, job, lastLookAt: now }));
-		const fresh = followed.answer && followed.answer.at > followed.lastLookAt + (now - followed.lastLookAt) / 2;
+		const fresh =
+			followed.answer && followed.answer.at > followed.lastLookAt + (now - followed.lastLookAt) / 2;
 		if (!fresh) {
 			this.due.add(keyOf(job));
 			await this.nextRound();
@@ -81,10 +87,16 @@ export class StatusRounds {
 	}
 
 	private async send(): Promise<void> {
-		const looks = [...this.followed].map(([key, followed]) => ({ followed, look: { itemIndex: followed.itemIndex, job: followed.job, optional: !this.due.has(key) } }));
+		const looks = [...this.followed].map(([key, followed]) => ({
+			followed,
+			look: { itemIndex: followed.itemIndex, job: followed.job, optional: !this.due.has(key) },
+		}));
 		this.due.clear();
 		const at = Date.now();
-		const results = await this.getStatuses(this.ctx, looks.map((l) => l.look));
+		const results = await this.getStatuses(
+			this.ctx,
+			looks.map((l) => l.look),
+		);
 		looks.forEach(({ followed }, n) => {
 			const result = results[n];
 			if (result !== undefined) followed.answer = { at, result };

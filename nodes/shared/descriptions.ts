@@ -10,7 +10,8 @@ export function jobIdField(operations: string[]): INodeProperties {
 		type: 'string',
 		required: true,
 		default: '={{ $json.jobId }}',
-		description: 'ID of the render job, as returned by Submit. The default reads it from the incoming item.',
+		description:
+			'ID of the render job, as returned by Submit. The default reads it from the incoming item.',
 		displayOptions: on(operations),
 	};
 }
@@ -22,7 +23,8 @@ export function downloadFields(operations: string[]): INodeProperties[] {
 			name: 'download',
 			type: 'boolean',
 			default: true,
-			description: 'Whether to download the finished video into a binary property (as &lt;jobId&gt;.mp4)',
+			description:
+				'Whether to download the finished video into a binary property (as &lt;jobId&gt;.mp4)',
 			displayOptions: on(operations),
 		},
 		{
@@ -37,83 +39,35 @@ export function downloadFields(operations: string[]): INodeProperties[] {
 	];
 }
 
-/** Submit's "wait until the render ends" switch and its options. */
-export function waitFields(defaultPollSeconds: number): INodeProperties[] {
+/** A list operation's Return All and Limit, shown where `show` says. */
+export function returnAllFields(show: { show: { [name: string]: string[] } }): INodeProperties[] {
 	return [
 		{
-			displayName: 'Wait for Completion',
-			name: 'waitForCompletion',
+			displayName: 'Return All',
+			name: 'returnAll',
 			type: 'boolean',
 			default: false,
-			description:
-				'Whether to wait until each job ends and return the finished video, instead of returning the job at once. All items are submitted first, then followed together.',
-			displayOptions: on(['submit']),
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: show,
 		},
 		{
-			displayName: 'Wait Options',
-			name: 'waitOptions',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			displayOptions: { show: { operation: ['submit'], waitForCompletion: [true] } },
-			options: [
-				{
-					displayName: 'Download Video',
-					name: 'download',
-					type: 'boolean',
-					default: true,
-					description: 'Whether to download each finished video into a binary property',
-				},
-				{
-					displayName: 'Max Poll Interval (Seconds)',
-					name: 'pollInterval',
-					type: 'number',
-					typeOptions: { minValue: 1 },
-					default: defaultPollSeconds,
-					description:
-						'Longest pause between two status checks of one job. Checks start short and grow, and follow the progress the provider reports.',
-				},
-				{
-					displayName: 'Put Output File in Field',
-					name: 'binaryPropertyName',
-					type: 'string',
-					default: 'data',
-					description: 'The name of the output binary field to put the video in',
-				},
-				{
-					displayName: 'Timeout (Seconds)',
-					name: 'timeout',
-					type: 'number',
-					typeOptions: { minValue: 1 },
-					default: 1800,
-					description:
-						'How long to wait for one job before giving up on it. The job keeps running at the provider; its jobId is in the error.',
-				},
-			],
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show.show, returnAll: [false] } },
 		},
 	];
 }
 
-/** Get Status option: three outputs instead of one, so a polling loop needs no IF node. */
-export const routeByStatusField: INodeProperties = {
-	displayName: 'Route by Status',
-	name: 'routeByStatus',
-	type: 'boolean',
-	default: false,
-	description:
-		'Whether to send each job to one of three outputs: Completed, Failed (failed or canceled) and Running (queued or processing). Connect Running back to a Wait node to poll without an IF node.',
-	displayOptions: on(['getStatus']),
-};
-
-/**
- * The node's outputs: one, or Completed / Failed / Running when Get Status routes by status.
- * An expression, as n8n evaluates it against the node's parameters to draw the outputs.
- */
-export const jobNodeOutputs =
-	'={{ $parameter.operation === "getStatus" && $parameter.routeByStatus === true ? [{ "type": "main", "displayName": "Completed" }, { "type": "main", "displayName": "Failed" }, { "type": "main", "displayName": "Running" }] : [{ "type": "main" }] }}';
-
 /** Submit's pacing option: at most Max Submits within Window seconds, per credential. */
-export function rateLimitField(maxSubmits: number, windowSeconds: number, providerLimit: string): INodeProperties {
+export function rateLimitField(
+	maxSubmits: number,
+	windowSeconds: number,
+	providerLimit: string,
+): INodeProperties {
 	return {
 		displayName: 'Rate Limit',
 		name: 'rateLimit',
@@ -144,7 +98,12 @@ export function rateLimitField(maxSubmits: number, windowSeconds: number, provid
 }
 
 /** The pacing item `i` asks for through the Rate Limit option, or the provider's documented one. */
-export function submitPacing(ctx: IExecuteFunctions, i: number, maxSubmits: number, windowMs: number): { max: number; windowMs: number } {
+export function submitPacing(
+	ctx: IExecuteFunctions,
+	i: number,
+	maxSubmits: number,
+	windowMs: number,
+): { max: number; windowMs: number } {
 	const limit = ctx.getNodeParameter('rateLimit', i, {}) as IDataObject;
 	return {
 		max: Number(limit.maxSubmits) > 0 ? Number(limit.maxSubmits) : maxSubmits,
@@ -152,7 +111,10 @@ export function submitPacing(ctx: IExecuteFunctions, i: number, maxSubmits: numb
 	};
 }
 
-/** An expression part: the name the menu shows for parameter `name`'s value (its value when not listed). */
+/**
+ * An expression part: the name the menu shows for parameter `name`'s value (its value when not
+ * listed).
+ */
 export function optionName(properties: INodeProperties[], name: string): string {
 	const names: Record<string, string> = {};
 	// every property of that name counts: versions and modes may each have their own list
@@ -169,6 +131,8 @@ export function optionName(properties: INodeProperties[], name: string): string 
  * after Submit's name an optional expression part, e.g. what kind of render it starts.
  */
 export function operationSubtitle(properties: INodeProperties[], submitDetail?: string): string {
-	const detail = submitDetail ? ` + ($parameter["operation"] === "submit" ? ": " + ${submitDetail} : "")` : '';
+	const detail = submitDetail
+		? ` + ($parameter["operation"] === "submit" ? ": " + ${submitDetail} : "")`
+		: '';
 	return `={{ ${optionName(properties, 'operation')}${detail} }}`;
 }

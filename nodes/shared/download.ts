@@ -1,6 +1,7 @@
-import { NodeOperationError, type IBinaryData, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { readFailure } from './http';
+import { jobError } from './errors';
+import { readFailure, settle } from './failure';
 import { ExecutionStopped, backoffDelay, pause } from './timing';
 
 const DOWNLOAD_ATTEMPTS = 3;
@@ -19,11 +20,8 @@ export async function downloadVideo(
 	const signal = ctx.getExecutionCancelSignal();
 	const fileName = `${args.jobId}.mp4`;
 	for (let attempt = 0; ; attempt++) {
-		const outcome = await fetchOnce(ctx, args.url, fileName, signal).then(
-			(binary) => ({ binary }),
-			(error: unknown) => ({ error }),
-		);
-		if ('binary' in outcome) return outcome.binary;
+		const outcome = await settle(fetchOnce(ctx, args.url, fileName, signal));
+		if ('value' in outcome) return outcome.value;
 		if (signal?.aborted) throw new ExecutionStopped();
 		const failure = readFailure(outcome.error);
 		const transient = failure.status === undefined || failure.status >= 500;
@@ -37,17 +35,26 @@ export async function downloadVideo(
 				: failure.status !== undefined
 					? `HTTP ${failure.status}`
 					: failure.message || failure.code || 'the connection failed';
-		const error = new NodeOperationError(ctx.getNode(), `Could not download the video of job ${args.jobId} from ${args.providerName}: ${why}`, {
-			itemIndex: args.itemIndex,
-			description: 'The job itself is finished; run Get Result again for this jobId to fetch a fresh link.',
-		});
-		// Continue On Fail puts it on the item, so the finished (paid) job is not lost.
-		error.context.jobId = args.jobId;
-		throw error;
+		// Continue On Fail puts the jobId on the item, so the finished (paid) job is not lost.
+		throw jobError(
+			ctx.getNode(),
+			`Could not download the video of job ${args.jobId} from ${args.providerName}: ${why}`,
+			{
+				itemIndex: args.itemIndex,
+				jobId: args.jobId,
+				description:
+					'The job itself is finished; run Get Result again for this jobId to fetch a fresh link.',
+			},
+		);
 	}
 }
 
-async function fetchOnce(ctx: IExecuteFunctions, url: string, fileName: string, signal: AbortSignal | undefined): Promise<IBinaryData> {
+async function fetchOnce(
+	ctx: IExecuteFunctions,
+	url: string,
+	fileName: string,
+	signal: AbortSignal | undefined,
+): Promise<IBinaryData> {
 	const request: IHttpRequestOptions = {
 		method: 'GET',
 		url,
@@ -64,7 +71,9 @@ async function fetchOnce(ctx: IExecuteFunctions, url: string, fileName: string, 
 	const expected = Number(response.headers['content-length']);
 	const stored = binaryLength(binary);
 	if (Number.isFinite(expected) && expected > 0 && stored !== undefined && stored !== expected) {
-		throw Object.assign(new Error(`the transfer ended after ${stored} of ${expected} bytes`), { code: 'ETRUNCATED' });
+		throw Object.assign(new Error(`the transfer ended after ${stored} of ${expected} bytes`), {
+			code: 'ETRUNCATED',
+		});
 	}
 	binary.fileName = fileName;
 	binary.mimeType = 'video/mp4';

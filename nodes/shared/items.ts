@@ -17,17 +17,18 @@ export function jobIdOf(error: unknown): string | undefined {
 }
 
 /** Wraps anything thrown for item `i` in an n8n error that names the item (and the job, if any). */
-export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 		return error;
 	}
-	if (error instanceof ExecutionStopped) return new NodeOperationError(ctx.getNode(), error.message, { itemIndex });
+	if (error instanceof ExecutionStopped)
+		return new NodeOperationError(ctx.getNode(), error.message, { itemIndex });
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
 /** What Continue On Fail puts on an item: the message, and the job id when a job exists. */
-export function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+export function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.errorDescription = error.description;
 	const jobId = jobIdOf(error);
@@ -48,6 +49,29 @@ function isExecutionData(value: IDataObject | INodeExecutionData): value is INod
 	return typeof value.json === 'object' && value.json !== null && !Array.isArray(value.json);
 }
 
+export type NodeError = NodeApiError | NodeOperationError;
+
+/**
+ * An item's failure, the same for every item loop: a stop ends the node (as `stopped()` says), and
+ * so does any failure without Continue On Fail (as `failed()` words it); with Continue On Fail the
+ * error is returned, to go on the item.
+ */
+export async function itemFailure(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+	how: {
+		stopped?: () => Promise<Error>;
+		failed?: (error: NodeError) => Error | Promise<Error>;
+	} = {},
+): Promise<NodeError> {
+	if (error instanceof ExecutionStopped && how.stopped) throw await how.stopped();
+	const nodeError = toNodeError(ctx, error, itemIndex);
+	if (error instanceof ExecutionStopped) throw nodeError;
+	if (!ctx.continueOnFail()) throw how.failed ? await how.failed(nodeError) : nodeError;
+	return nodeError;
+}
+
 /**
  * The item loop: runs `operation` for every input item, pairs each output with its input, and
  * with Continue On Fail turns a failure into an item carrying `error` (and `jobId`).
@@ -62,9 +86,7 @@ export async function forEachItem(
 		try {
 			out.push(...toItems(await operation(i), i));
 		} catch (error) {
-			const nodeError = toNodeError(ctx, error, i);
-			if (!ctx.continueOnFail() || error instanceof ExecutionStopped) throw nodeError;
-			out.push(errorItem(nodeError, i));
+			out.push(errorItem(await itemFailure(ctx, error, i), i));
 		}
 	}
 	return out;

@@ -1,6 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** The five states every provider's own words are mapped to, so one IF/Switch drives any provider. */
+/**
+ * The five states every provider's own words are mapped to, so one IF/Switch drives any provider.
+ */
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'canceled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
@@ -59,6 +61,7 @@ export function jobOutput(
 }
 
 export function asObject(value: unknown): IDataObject {
-	if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as IDataObject;
+	if (value !== null && typeof value === 'object' && !Array.isArray(value))
+		return value as IDataObject;
 	return value === undefined || value === null || value === '' ? {} : { body: value as string };
 }

@@ -38,10 +38,18 @@ export class RenderTimeEstimate<Job extends object = object> {
 	 * The pause before the next look of `job`, `elapsedMs` after its submit, after `polls` looks;
 	 * undefined where the usual schedule applies. Never longer than `capMs`.
 	 */
-	pauseBeforeLook(job: Job, elapsedMs: number, polls: number, capMs: number): LearnedPause | undefined {
+	pauseBeforeLook(
+		job: Job,
+		elapsedMs: number,
+		polls: number,
+		capMs: number,
+	): LearnedPause | undefined {
 		if (this.off) return undefined;
 		const bounds = this.bounds();
-		const look = (atMs: number): LearnedPause => ({ ms: Math.min(capMs, Math.max(0, atMs - elapsedMs)), untilChange: false });
+		const look = (atMs: number): LearnedPause => ({
+			ms: Math.min(capMs, Math.max(0, atMs - elapsedMs)),
+			untilChange: false,
+		});
 		if (polls > 0) {
 			const step = job === this.scout && bounds ? this.stepAfter(bounds, elapsedMs) : undefined;
 			return step === undefined ? undefined : look(step);
@@ -55,7 +63,8 @@ export class RenderTimeEstimate<Job extends object = object> {
 			return step === undefined ? undefined : look(step);
 		}
 		if (elapsedMs >= capMs) return undefined;
-		if (since === undefined || since < this.scoutsEnded) this.waitingSince.set(job, this.scoutsEnded);
+		if (since === undefined || since < this.scoutsEnded)
+			this.waitingSince.set(job, this.scoutsEnded);
 		return { ms: capMs - elapsedMs, untilChange: true };
 	}
 
@@ -66,7 +75,8 @@ export class RenderTimeEstimate<Job extends object = object> {
 			else this.lastRunning.set(job, elapsedMs);
 			return;
 		}
-		if (output.status === 'completed') this.finished.push({ lo: this.lastRunning.get(job) ?? 0, hi: elapsedMs });
+		if (output.status === 'completed')
+			this.finished.push({ lo: this.lastRunning.get(job) ?? 0, hi: elapsedMs });
 		this.left(job);
 	}
 

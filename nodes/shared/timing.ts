@@ -33,15 +33,24 @@ export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Exponential backoff with jitter: base, 2×base, 4×base … capped. */
-export function backoffDelay(attempt: number, baseMs: number, capMs: number): number {
+export function backoffDelay(
+	attempt: number,
+	baseMs: number,
+	capMs: number,
+	random: () => number = Math.random,
+): number {
 	const exp = Math.min(capMs, baseMs * 2 ** attempt);
-	return Math.round(exp / 2 + Math.random() * (exp / 2));
+	return Math.round(exp / 2 + random() * (exp / 2));
 }
 
-/** Retry-After as milliseconds (seconds or an HTTP date), or undefined when absent or unreadable. */
+/**
+ * Retry-After as milliseconds (seconds or an HTTP date), or undefined when absent or unreadable.
+ */
 export function retryAfterMs(headers: unknown, now = Date.now()): number | undefined {
 	if (!headers || typeof headers !== 'object') return undefined;
-	const entry = Object.entries(headers as Record<string, unknown>).find(([k]) => k.toLowerCase() === 'retry-after');
+	const entry = Object.entries(headers as Record<string, unknown>).find(
+		([k]) => k.toLowerCase() === 'retry-after',
+	);
 	const value = entry ? String(entry[1]).trim() : '';
 	if (value === '') return undefined;
 	if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
@@ -64,7 +73,10 @@ export class SubmitPacer {
 		readonly windowMs: number,
 	) {}
 
-	/** Resolves when one more submit fits in the window; callers are served in order. Call the result once answered. */
+	/**
+	 * Resolves when one more submit fits in the window; callers are served in order. Call the result
+	 * once answered.
+	 */
 	async acquire(signal?: AbortSignal): Promise<() => void> {
 		let slot = { at: 0 };
 		const turn = this.queue.then(async () => {

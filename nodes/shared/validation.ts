@@ -36,28 +36,39 @@ export function inputCheck(node: INode, itemIndex: number): InputCheck {
 			return fail(parameter, `must be text, got ${typeof value}`);
 		}
 		const s = String(value);
-		if (!limits.allowEmpty && s.trim() === '') return fail(parameter, 'is required and must not be empty');
+		if (!limits.allowEmpty && s.trim() === '')
+			return fail(parameter, 'is required and must not be empty');
 		// Count characters as people do (a surrogate pair is one character), not UTF-16 units.
 		const length = [...s].length;
 		if (limits.max !== undefined && length > limits.max) {
-			return fail(parameter, `is ${length} characters long; the provider accepts at most ${limits.max}`);
+			return fail(
+				parameter,
+				`is ${length} characters long; the provider accepts at most ${limits.max}`,
+			);
 		}
 		return s;
 	};
 
 	const oneOf = <T extends string>(parameter: string, value: unknown, allowed: readonly T[]): T => {
-		if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-		return fail(parameter, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}; got ${describe(value)}`);
+		if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+			return value as T;
+		return fail(
+			parameter,
+			`must be one of ${allowed.map((a) => `"${a}"`).join(', ')}; got ${describe(value)}`,
+		);
 	};
 
 	const number: InputCheck['number'] = (parameter, value, range) => {
 		const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-		if (typeof n !== 'number' || !Number.isFinite(n)) return fail(parameter, `must be a number; got ${describe(value)}`);
-		if (range.integer && !Number.isInteger(n)) return fail(parameter, `must be a whole number; got ${n}`);
+		if (typeof n !== 'number' || !Number.isFinite(n))
+			return fail(parameter, `must be a number; got ${describe(value)}`);
+		if (range.integer && !Number.isInteger(n))
+			return fail(parameter, `must be a whole number; got ${n}`);
 		const { min, max, minExclusive } = range;
 		const low = min === undefined ? '' : `${minExclusive ? '(' : '['}${min}`;
 		const interval = `${low || '(-∞'}, ${max === undefined ? '∞)' : `${max}]`}`;
-		if (min !== undefined && (minExclusive ? n <= min : n < min)) return fail(parameter, `must be in ${interval}; got ${n}`);
+		if (min !== undefined && (minExclusive ? n <= min : n < min))
+			return fail(parameter, `must be in ${interval}; got ${n}`);
 		if (max !== undefined && n > max) return fail(parameter, `must be in ${interval}; got ${n}`);
 		return n;
 	};
@@ -71,7 +82,8 @@ export function inputCheck(node: INode, itemIndex: number): InputCheck {
 		if (typeof value === 'string' && value.trim() !== '') {
 			try {
 				const parsed = new URL(value.trim());
-				if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname) return value.trim();
+				if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname)
+					return value.trim();
 			} catch {
 				// reported below
 			}
@@ -80,10 +92,18 @@ export function inputCheck(node: INode, itemIndex: number): InputCheck {
 	};
 
 	const jobId: InputCheck['jobId'] = (value, parameter = 'jobId') => {
-		const hint = 'Use the jobId that the Submit operation returned (the default {{ $json.jobId }} reads it from the previous node).';
+		const hint =
+			'Use the jobId that the Submit operation returned (the default {{ $json.jobId }} reads it ' +
+			'from the previous node).';
 		if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
-		if (typeof value !== 'string' || value === '') return fail(parameter, 'is required: no job ID was given', hint);
-		if (value.length > MAX_JOB_ID_LENGTH) return fail(parameter, `is ${value.length} characters long; a job ID is at most ${MAX_JOB_ID_LENGTH}`, hint);
+		if (typeof value !== 'string' || value === '')
+			return fail(parameter, 'is required: no job ID was given', hint);
+		if (value.length > MAX_JOB_ID_LENGTH)
+			return fail(
+				parameter,
+				`is ${value.length} characters long; a job ID is at most ${MAX_JOB_ID_LENGTH}`,
+				hint,
+			);
 		if (value === '.' || value === '..') return fail(parameter, `"${value}" is not a job ID`, hint);
 		const bad = /[\s/\\?#%]/.exec(value);
 		if (bad) {
@@ -99,7 +119,8 @@ export function inputCheck(node: INode, itemIndex: number): InputCheck {
 function describe(value: unknown): string {
 	if (value === undefined) return 'nothing';
 	if (value === null) return 'null';
-	if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+	if (typeof value === 'string')
+		return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
 	return typeof value;
 }

@@ -154,6 +154,28 @@ export async function chooseOption(page: Page, parameter: string, name: string):
 }
 
 /**
+ * Adds `option` (its display name) to the open node's collection parameter (its Options), through
+ * whichever add control n8n draws for it: a select, or a menu.
+ */
+export async function addCollectionOption(page: Page, option: string): Promise<void> {
+	const scope = testId('ndv');
+	const add = await page.waitForSelector(
+		[`${scope} ${testId('collection-parameter-add')} input`, `${scope} ${testId('collection-parameter-add-dropdown')} button`, `${scope} ${testId('collection-parameter-add')}`].join(', '),
+		{ visible: true },
+	);
+	await add!.click();
+	const item = await page.waitForFunction(
+		(wanted) =>
+			[...document.querySelectorAll<HTMLElement>('[data-test-id="collection-parameter-option"], [role="menuitem"]')].find(
+				(e) => e.offsetParent !== null && e.textContent!.trim() === wanted,
+			),
+		{ polling: 100 },
+		option,
+	);
+	await (item as ElementHandle<HTMLElement>).evaluate((e) => e.click());
+}
+
+/**
  * Counts the editor's loadOptions requests in flight. `idle()` resolves once none has been pending
  * for `quietMs` (a node details view starts its loads as it opens, so a short quiet spell means done).
  * Register it before opening the view.

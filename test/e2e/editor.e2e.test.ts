@@ -1,16 +1,17 @@
 /**
  * n8n's editor in a real browser (Debian's Chromium through puppeteer-core) against a real n8n 2.41.1
  * (`n8n start`) with this package, the sandbox credentials and every example, and the fake providers:
- * what users do with the nodes — find them, open the examples, pick from the dropdowns CDNvideo
- * loads, run a workflow with the Execute button and look at the video in the Binary tab.
+ * what users do with the nodes — find them, open the examples, pick from the dropdowns CDNvideo and
+ * AI Studios v3 load, run a workflow with the Execute button and look at the video in the Binary tab.
  * Selectors are n8n's own data-test-id attributes (test/e2e/browser.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'puppeteer-core';
 
-import { CdnVideoFake, defaultCdnConfigurations, startFakeProviders, type CdnConfigurations, type FakeServer } from '../fakes';
+import { AiStudiosFake, CdnVideoFake, defaultCdnConfigurations, startFakeProviders, type CdnConfigurations, type FakeServer } from '../fakes';
 import {
+	addCollectionOption,
 	canvasNode,
 	chooseOption,
 	nodeCreatorItems,
@@ -82,7 +83,8 @@ beforeEach(() => {
 test('log in; the node panel\'s search for "video" lists the four nodes, each with its own icon', async () => {
 	await signIn(page, n8n);
 	await openWorkflow(page, n8n, workflowIds['cdnvideo-polling-loop.json'], drawnNodes(example('cdnvideo-polling-loop.json')).length);
-	await page.click(testId('node-creator-plus-button'));
+	// the canvas draws its nodes before its controls
+	await (await page.waitForSelector(testId('node-creator-plus-button'), { visible: true }))!.click();
 	const search = await page.waitForSelector(`${testId('node-creator-search-bar')} input, input${testId('node-creator-search-bar')}`);
 	await search!.type('video');
 	const expected: Record<string, string> = {
@@ -183,6 +185,52 @@ test('CDNvideo Submit: Actor, Version, Style, Shot, Voice (following the version
 	const reads = fakes.requestsTo('cdnVideo', 'GET', /\/configurations$/);
 	expect(reads.length).toBeGreaterThanOrEqual(7);
 	expect(reads.every((r) => r.headers['cdn-auth-token'] === fakes.provider(CdnVideoFake).staticToken)).toBe(true);
+	await closeNode(page);
+});
+
+test("AI Studios v3 Submit: Model lists the account's models in English, Clothes follows the model, Workspace (an option) and the custom avatars list the account's", async () => {
+	const v3 = fakes.provider(AiStudiosFake).v3;
+	const byName = (list: string[]) => [...list].sort((a, b) => a.localeCompare(b));
+	const file = 'aistudios-v3-polling-loop.json';
+	const submit = (example(file).nodes as Json[]).find((n) => n.name === 'Submit')!;
+	expect(submit).toMatchObject({ typeVersion: 2, parameters: { operation: 'submit' } });
+	const chosen = v3.models.find((m) => m.id === submit.parameters.model)!;
+	const other = v3.models.find((m) => m !== chosen)!;
+	const clothesOf = (model: typeof chosen) => byName(model.clothes.map((c) => c.label.en));
+	// the check below can only see Clothes follow the model if the two models wear different clothes
+	expect(clothesOf(other)).not.toEqual(clothesOf(chosen));
+
+	await openWorkflow(page, n8n, workflowIds[file], drawnNodes(example(file)).length);
+	const loaded = Promise.all([optionsLoaded(page, 'model'), optionsLoaded(page, 'clothes')]);
+	await openNode(page, 'Submit');
+	await loaded;
+	expect(await dropdownOptions(page, 'model')).toEqual(byName(v3.models.map((m) => m.label.en)));
+	expect(await dropdownOptions(page, 'clothes')).toEqual(clothesOf(chosen));
+
+	// Clothes follows the model: the other model's clothes only
+	const clothes = optionsLoaded(page, 'clothes');
+	await chooseOption(page, 'model', other.label.en);
+	await clothes;
+	expect(await dropdownOptions(page, 'clothes')).toEqual(clothesOf(other));
+
+	// Workspace, once added from Options
+	const workspaces = optionsLoaded(page, 'options.workspaceId');
+	await addCollectionOption(page, 'Workspace Name or ID');
+	await workspaces;
+	expect(await dropdownOptions(page, 'workspaceId')).toEqual(['Default Workspace', ...byName(v3.workspaces.map((w) => w.workspaceName))]);
+
+	// a custom avatar: the account's custom avatars (GET /dropdown/models), and no clothes to choose
+	const models = optionsLoaded(page, 'model');
+	await chooseOption(page, 'avatarType', 'Custom Avatar');
+	await models;
+	expect(await dropdownOptions(page, 'model')).toEqual(byName(v3.customModels.map((m) => m.label)));
+	expect(await page.$(testId('parameter-input-clothes'))).toBeNull();
+
+	// the lists came from the provider's v3 API, last read with a token the sandbox credential's keys earned
+	for (const list of ['/model', '/dropdown/workspaces', '/dropdown/models']) {
+		const last = fakes.requestsTo('aiStudios', 'GET', `/api/odin/v3${list}`).pop();
+		expect(v3.tokens.has(String(last?.headers.authorization))).toBe(true);
+	}
 	await closeNode(page);
 });
 

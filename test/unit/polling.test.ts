@@ -9,7 +9,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { AiStudiosApi } from '../../credentials/AiStudiosApi.credentials';
 import { AiStudios } from '../../nodes/AiStudios/AiStudios.node';
 import { jobOutput, type JobOutput } from '../../nodes/shared/jobContract';
-import { nextPollDelay } from '../../nodes/shared/jobs';
+import { nextPollDelay } from '../../nodes/shared/follow';
 import { AiStudiosFake, FILES, startFakeProviders, type FakeServer, type RecordedRequest } from '../fakes';
 import { runNode } from '../helpers/n8nContext';
 

@@ -1,6 +1,7 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import type { InputCheck } from '../../shared/validation';
+import { waitForCompletion } from '../../shared/waitForCompletion';
 
 /**
  * AI Studios documents no limit for `text`. 5000 characters is about five minutes of speech, well
@@ -11,6 +12,9 @@ export const TEXT_MAX = 5000;
 
 /** Longest pause between two status checks while waiting for completion. */
 export const POLL_SECONDS = 30;
+
+/** Submit's Wait for Completion, with AI Studios' poll default. */
+export const waiting = waitForCompletion(POLL_SECONDS);
 
 /** Languages offered in the list; any other language code can be given with an expression. */
 export const LANGUAGES = [
@@ -66,11 +70,18 @@ export function speechFields(displayOptions: IDisplayOptions): INodeProperties[]
 }
 
 /** The item's language and text, checked before anything is sent. */
-export function speechOf(check: InputCheck, language: unknown, text: unknown): { language: string; text: string } {
+export function speechOf(
+	check: InputCheck,
+	language: unknown,
+	text: unknown,
+): { language: string; text: string } {
 	const code = check.text('language', language);
 	if (!LANGUAGE_CODE.test(code)) {
-		check.fail('language', `must be a language code such as "ko" or "en"; got ${JSON.stringify(code.slice(0, 60))}`,
-			'Pick a language from the list, or give its ISO 639-1 code with an expression.');
+		check.fail(
+			'language',
+			`must be a language code such as "ko" or "en"; got ${JSON.stringify(code.slice(0, 60))}`,
+			'Pick a language from the list, or give its ISO 639-1 code with an expression.',
+		);
 	}
 	return { language: code, text: check.text('text', text, { max: TEXT_MAX }) };
 }

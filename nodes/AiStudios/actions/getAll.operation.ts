@@ -1,29 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { returnAllFields } from '../../shared/descriptions';
 import { inputCheck } from '../../shared/validation';
-import { aiStudiosV3Paths, aiStudiosV3Request, listOf } from '../transport';
+import { listOf } from '../answers';
+import { listProjects } from '../transport';
 
 const show = { show: { operation: ['getAll'], apiVersion: ['v3'] } };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: show,
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show.show, returnAll: [false] } },
-	},
-];
+export const description: INodeProperties[] = returnAllFields(show);
 
 /**
  * `GET /editor/project`: the account's exported projects, one item each, `jobId` beside AI Studios'
@@ -32,13 +16,22 @@ export const description: INodeProperties[] = [
  */
 export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Infinity : inputCheck(ctx.getNode(), i).number('limit', ctx.getNodeParameter('limit', i, 50), { min: 1, integer: true });
-	const answer = await aiStudiosV3Request(ctx, 'GET', aiStudiosV3Paths.projects, { itemIndex: i });
+	const limit = returnAll
+		? Infinity
+		: inputCheck(ctx.getNode(), i).number('limit', ctx.getNodeParameter('limit', i, 50), {
+				min: 1,
+				integer: true,
+			});
+	const answer = await listProjects(ctx, i);
 	return listOf(answer, 'projects', 'list', 'items')
 		.slice(0, limit)
 		.map((project) => {
 			const id = project.id ?? project._id ?? project.projectId;
 			const url = project.download_url ?? project.downloadUrl;
-			return { jobId: id === undefined ? null : String(id), ...project, videoUrl: typeof url === 'string' && url ? url : null };
+			return {
+				jobId: id === undefined ? null : String(id),
+				...project,
+				videoUrl: typeof url === 'string' && url ? url : null,
+			};
 		});
 }

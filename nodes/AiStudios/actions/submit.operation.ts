@@ -1,8 +1,9 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { noJobIdError } from '../../shared/errors';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck } from '../../shared/validation';
-import { aiStudiosPaths, aiStudiosRequest } from '../transport';
+import { submitV2Video } from '../transport';
 import { speechFields, speechOf } from './fields';
 
 export { TEXT_MAX, POLL_SECONDS } from './fields';
@@ -19,7 +20,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'M000004017',
-		description: "ID of the AI model (the presenter), from AI Studios' model list. Sent as given: AI Studios checks it.",
+		description:
+			"ID of the AI model (the presenter), from AI Studios' model list. Sent as given: AI Studios checks it.",
 		displayOptions: show,
 	},
 	{
@@ -29,7 +31,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'BG00006160',
-		description: "ID of the clothes the model wears; each model has its own. Sent as given: AI Studios checks it.",
+		description:
+			'ID of the clothes the model wears; each model has its own. Sent as given: AI Studios checks it.',
 		displayOptions: show,
 	},
 	{
@@ -53,7 +56,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Options that exist only on v3: given to a v2 node (an imported workflow, an AI agent), they are refused, not dropped. */
+/**
+ * Options that exist only on v3: given to a v2 node (an imported workflow, an AI agent), they are
+ * refused, not dropped.
+ */
 const V3_ONLY_OPTIONS = ['resolution', 'workspaceId', 'webhookUrl'];
 
 /** The chroma-key export body for item `i`, checked before anything is sent. */
@@ -69,24 +75,33 @@ export function exportBody(ctx: IExecuteFunctions, i: number): IDataObject {
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	for (const name of V3_ONLY_OPTIONS) {
 		if (options[name] !== undefined) {
-			check.fail(`options.${name}`, 'is an option of AI Studios API v3, not of v2', 'Set "API Version" to v3 (with a credential holding an App ID and User Key), or remove the option.');
+			check.fail(
+				`options.${name}`,
+				'is an option of AI Studios API v3, not of v2',
+				'Set "API Version" to v3 (with a credential holding an App ID and User Key), or remove ' +
+					'the option.',
+			);
 		}
 	}
-	if (options.webhook !== undefined && options.webhook !== '') body.webhook = check.url('options.webhook', options.webhook);
+	if (options.webhook !== undefined && options.webhook !== '')
+		body.webhook = check.url('options.webhook', options.webhook);
 	return body;
 }
 
 export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
 	const body = exportBody(ctx, i);
-	const answer = await aiStudiosRequest<IDataObject>(ctx, 'POST', aiStudiosPaths.submit, { body, itemIndex: i, createsJob: true });
+	const answer = await submitV2Video<IDataObject>(ctx, body, i);
 	// The tutorial answers {success, data: {key}}, the reference table {success, key}: both are read.
 	const data = (answer?.data ?? answer ?? {}) as IDataObject;
 	const key = typeof data.key === 'string' || typeof data.key === 'number' ? String(data.key) : '';
 	if (!key) {
-		throw new NodeOperationError(ctx.getNode(), `AI Studios accepted the export but returned no project key: ${JSON.stringify(answer).slice(0, 300)}`, {
-			itemIndex: i,
-			description: 'Check your AI Studios projects for the new video before submitting again.',
-		});
+		throw noJobIdError(
+			ctx.getNode(),
+			i,
+			'AI Studios accepted the export but returned no project key',
+			answer,
+			'Check your AI Studios projects for the new video before submitting again.',
+		);
 	}
 	return jobOutput('aiStudios', { jobId: key, status: 'queued', progress: 0, raw: answer });
 }

@@ -1,8 +1,10 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { noJobIdError } from '../../shared/errors';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
 import { inputCheck } from '../../shared/validation';
-import { aiStudiosV3Paths, aiStudiosV3Request, dataOf } from '../transport';
+import { dataOf } from '../answers';
+import { submitV3Video } from '../transport';
 import { speechFields, speechOf } from './fields';
 
 /** v3: `POST /simple/video` (chroma-key avatar) or `POST /simple/custom` (custom avatar). */
@@ -10,7 +12,10 @@ const show = { show: { operation: ['submit'], apiVersion: ['v3'] } };
 
 export const AVATAR_TYPES = ['chromaKey', 'custom'] as const;
 export const RESOLUTIONS = ['4k', '1080', '720', '480'] as const;
-/** Workspace ids are sent in a body, not a path, but may not hold what a path or query would break on. */
+/**
+ * Workspace ids are sent in a body, not a path, but may not hold what a path or query would break
+ * on.
+ */
 const ID_PATTERN = /^[^\s/\\?#%]+$/;
 
 export const description: INodeProperties[] = [
@@ -21,11 +26,20 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Chroma Key', value: 'chromaKey', description: 'A stock AI model in the clothes you choose, on a green screen' },
-			{ name: 'Custom Avatar', value: 'custom', description: 'An avatar made for your account (no clothes to choose)' },
+			{
+				name: 'Chroma Key',
+				value: 'chromaKey',
+				description: 'A stock AI model in the clothes you choose, on a green screen',
+			},
+			{
+				name: 'Custom Avatar',
+				value: 'custom',
+				description: 'An avatar made for your account (no clothes to choose)',
+			},
 		],
 		default: 'chromaKey',
-		description: 'Which kind of avatar presents the text: a stock chroma-key model in chosen clothes, or a custom avatar made for your account',
+		description:
+			'Which kind of avatar presents the text: a stock chroma-key model in chosen clothes, or a custom avatar made for your account',
 		displayOptions: show,
 	},
 	{
@@ -35,7 +49,8 @@ export const description: INodeProperties[] = [
 		typeOptions: { loadOptionsMethod: 'getModels', loadOptionsDependsOn: ['avatarType'] },
 		required: true,
 		default: '',
-		description: 'The AI model (the presenter). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'The AI model (the presenter). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
@@ -45,7 +60,8 @@ export const description: INodeProperties[] = [
 		typeOptions: { loadOptionsMethod: 'getClothes', loadOptionsDependsOn: ['model'] },
 		required: true,
 		default: '',
-		description: 'The clothes the model wears; each model has its own. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'The clothes the model wears; each model has its own. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: { show: { ...show.show, avatarType: ['chromaKey'] } },
 	},
 	{
@@ -84,18 +100,25 @@ export const description: INodeProperties[] = [
 				type: 'options',
 				typeOptions: { loadOptionsMethod: 'getWorkspaces' },
 				default: '',
-				description: 'Workspace the project is saved in (your default workspace when unset). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				description:
+					'Workspace the project is saved in (your default workspace when unset). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 		],
 	},
 ];
 
 /** The export body for item `i`, checked before anything is sent. `isExport` is always true. */
-export function projectBody(ctx: IExecuteFunctions, i: number): { avatarType: (typeof AVATAR_TYPES)[number]; body: IDataObject } {
+export function projectBody(
+	ctx: IExecuteFunctions,
+	i: number,
+): { avatarType: (typeof AVATAR_TYPES)[number]; body: IDataObject } {
 	const check = inputCheck(ctx.getNode(), i);
 	const param = (name: string) => ctx.getNodeParameter(name, i, '');
 	const avatarType = check.oneOf('avatarType', param('avatarType') || 'chromaKey', AVATAR_TYPES);
-	const body: IDataObject = { ...speechOf(check, param('language'), param('text')), model: check.text('model', param('model')) };
+	const body: IDataObject = {
+		...speechOf(check, param('language'), param('text')),
+		model: check.text('model', param('model')),
+	};
 	// Clothes belong to chroma-key models only; AI Studios checks the ids themselves.
 	if (avatarType === 'chromaKey') body.clothes = check.text('clothes', param('clothes'));
 	// The API's default, false, only saves the project to the dashboard: no file is ever rendered.
@@ -103,32 +126,50 @@ export function projectBody(ctx: IExecuteFunctions, i: number): { avatarType: (t
 
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	if (options.webhook !== undefined) {
-		check.fail('options.webhook', 'is the v2 name of this option', 'AI Studios v3 takes the Webhook URL option (options.webhookUrl).');
+		check.fail(
+			'options.webhook',
+			'is the v2 name of this option',
+			'AI Studios v3 takes the Webhook URL option (options.webhookUrl).',
+		);
 	}
-	if (options.resolution !== undefined && options.resolution !== '') body.resolution = check.oneOf('options.resolution', options.resolution, RESOLUTIONS);
+	if (options.resolution !== undefined && options.resolution !== '')
+		body.resolution = check.oneOf('options.resolution', options.resolution, RESOLUTIONS);
 	if (options.workspaceId !== undefined && options.workspaceId !== '') {
 		const workspaceId = check.text('options.workspaceId', options.workspaceId);
-		if (!ID_PATTERN.test(workspaceId)) check.fail('options.workspaceId', `must be a workspace ID, without spaces, "/", "\\", "?", "#" or "%"; got ${JSON.stringify(workspaceId.slice(0, 60))}`);
+		if (!ID_PATTERN.test(workspaceId))
+			check.fail(
+				'options.workspaceId',
+				`must be a workspace ID, without spaces, "/", "\\", "?", "#" or "%"; got ` +
+					`${JSON.stringify(workspaceId.slice(0, 60))}`,
+			);
 		body.workspaceId = workspaceId;
 	}
-	if (options.webhookUrl !== undefined && options.webhookUrl !== '') body.webhookUrl = check.url('options.webhookUrl', options.webhookUrl);
+	if (options.webhookUrl !== undefined && options.webhookUrl !== '')
+		body.webhookUrl = check.url('options.webhookUrl', options.webhookUrl);
 	return { avatarType, body };
 }
 
 export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
 	const { avatarType, body } = projectBody(ctx, i);
-	const path = avatarType === 'custom' ? aiStudiosV3Paths.custom : aiStudiosV3Paths.chromaKey;
-	const answer = await aiStudiosV3Request<IDataObject>(ctx, 'POST', path, { body, itemIndex: i, createsJob: true });
+	const answer = await submitV3Video<IDataObject>(ctx, avatarType, body, i);
 	const data = dataOf(answer);
-	const id = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+	const id = (value: unknown) =>
+		typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 	const projectId = id(data.projectId);
 	if (!projectId) {
-		throw new NodeOperationError(ctx.getNode(), `AI Studios accepted the export but returned no project ID: ${JSON.stringify(answer).slice(0, 300)}`, {
-			itemIndex: i,
-			description: 'Check your AI Studios projects (Get Many) for the new video before submitting again.',
-		});
+		throw noJobIdError(
+			ctx.getNode(),
+			i,
+			'AI Studios accepted the export but returned no project ID',
+			answer,
+			'Check your AI Studios projects (Get Many) for the new video before submitting again.',
+		);
 	}
 	const extra: IDataObject = { avatarType };
 	if (avatarType === 'custom') extra.taskId = id(data.taskId) || null;
-	return jobOutput('aiStudios', { jobId: projectId, status: 'queued', progress: null, raw: answer }, extra);
+	return jobOutput(
+		'aiStudios',
+		{ jobId: projectId, status: 'queued', progress: null, raw: answer },
+		extra,
+	);
 }

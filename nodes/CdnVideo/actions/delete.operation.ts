@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { readJobId } from '../../shared/jobs';
-import { apiPath, cdnVideoRequest } from '../transport';
+import { readJobId } from '../../shared/videoProvider';
+import { deleteVideo } from '../transport';
 
 export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const jobId = readJobId(ctx, i);
-	await cdnVideoRequest(ctx, 'DELETE', apiPath`/video/${jobId}`, { itemIndex: i, jobId });
+	await deleteVideo(ctx, jobId, { itemIndex: i, jobId });
 	return { jobId, success: true };
 }

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { returnAllFields } from '../../shared/descriptions';
 import { inputCheck, type InputCheck } from '../../shared/validation';
-import { cdnVideoRequest } from '../transport';
+import { listTasks } from '../transport';
 
 const show = { show: { operation: ['getAll'] } };
 const PAGE_SIZE = 100;
@@ -23,23 +24,7 @@ const EXTRA_FIELDS = [
 ] as const;
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: show,
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { operation: ['getAll'], returnAll: [false] } },
-	},
+	...returnAllFields(show),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -101,7 +86,8 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '-duration',
-				description: 'Field to sort by, with + (ascending) or - (descending) in front, e.g. -duration',
+				description:
+					'Field to sort by, with + (ascending) or - (descending) in front, e.g. -duration',
 			},
 		],
 	},
@@ -110,14 +96,17 @@ export const description: INodeProperties[] = [
 /** CDNvideo wants `2020-02-11T12:30:00+00`: UTC, seconds always 00. */
 export function toCdnDate(check: InputCheck, parameter: string, value: unknown): string {
 	const date = typeof value === 'string' && value.trim() ? new Date(value) : undefined;
-	if (!date || Number.isNaN(date.getTime())) return check.fail(parameter, `must be a date and time; got ${JSON.stringify(value)}`);
+	if (!date || Number.isNaN(date.getTime()))
+		return check.fail(parameter, `must be a date and time; got ${JSON.stringify(value)}`);
 	return `${date.toISOString().slice(0, 16)}:00+00`;
 }
 
 export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const check = inputCheck(ctx.getNode(), i);
 	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Infinity : check.number('limit', ctx.getNodeParameter('limit', i, 50), { min: 1, integer: true });
+	const limit = returnAll
+		? Infinity
+		: check.number('limit', ctx.getNodeParameter('limit', i, 50), { min: 1, integer: true });
 	const filters = ctx.getNodeParameter('filters', i, {}) as IDataObject;
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 
@@ -127,17 +116,26 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	if (filters.id) qs.id = check.jobId(filters.id, 'filters.id');
 	if (options.sort) {
 		const sort = String(options.sort).trim();
-		if (!/^[+-]?[a-z_]+$/.test(sort)) check.fail('options.sort', `must be a field name with an optional + or - in front, like -duration; got ${JSON.stringify(sort)}`);
+		if (!/^[+-]?[a-z_]+$/.test(sort))
+			check.fail(
+				'options.sort',
+				`must be a field name with an optional + or - in front, like -duration; got ` +
+					`${JSON.stringify(sort)}`,
+			);
 		qs.sort = sort;
 	}
 	const fields = (options.fields as string[] | undefined) ?? [];
-	if (fields.length) qs.fields = fields.map((f) => check.oneOf('options.fields', f, EXTRA_FIELDS)).join(',');
-	let offset = options.offset === undefined ? 0 : check.number('options.offset', options.offset, { min: 0, integer: true });
+	if (fields.length)
+		qs.fields = fields.map((f) => check.oneOf('options.fields', f, EXTRA_FIELDS)).join(',');
+	let offset =
+		options.offset === undefined
+			? 0
+			: check.number('options.offset', options.offset, { min: 0, integer: true });
 
 	const tasks: IDataObject[] = [];
 	while (tasks.length < limit) {
 		const pageSize = Math.min(PAGE_SIZE, limit - tasks.length);
-		const page = await cdnVideoRequest<IDataObject[]>(ctx, 'GET', '/tasks', { qs: { ...qs, offset, limit: pageSize }, itemIndex: i });
+		const page = await listTasks<IDataObject[]>(ctx, { ...qs, offset, limit: pageSize }, i);
 		const list = Array.isArray(page) ? page : [];
 		tasks.push(...list);
 		if (list.length < pageSize) break;

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { readJobId } from '../../shared/jobs';
+import { readJobId } from '../../shared/videoProvider';
 import { inputCheck } from '../../shared/validation';
-import { apiPath, cdnVideoRequest } from '../transport';
-import { VIDEO_NAME_MAX } from './submit.operation';
+import { renameVideo } from '../transport';
+import { VIDEO_NAME_MAX } from './generateBody';
 
 export const description: INodeProperties[] = [
 	{
@@ -20,7 +20,9 @@ export const description: INodeProperties[] = [
 export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const check = inputCheck(ctx.getNode(), i);
 	const jobId = readJobId(ctx, i);
-	const videoName = check.text('videoName', ctx.getNodeParameter('videoName', i), { max: VIDEO_NAME_MAX });
-	await cdnVideoRequest(ctx, 'PATCH', apiPath`/video/${jobId}`, { body: { video_name: videoName }, itemIndex: i, jobId });
+	const videoName = check.text('videoName', ctx.getNodeParameter('videoName', i), {
+		max: VIDEO_NAME_MAX,
+	});
+	await renameVideo(ctx, jobId, videoName, { itemIndex: i, jobId });
 	return { jobId, success: true };
 }

@@ -1,21 +1,20 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { rateLimitField, submitPacing, waitFields } from '../../shared/descriptions';
+import { rateLimitField, submitPacing } from '../../shared/descriptions';
+import { noJobIdError } from '../../shared/errors';
 import { jobOutput, type JobOutput } from '../../shared/jobContract';
-import { inputCheck } from '../../shared/validation';
-import { CDN_VIDEO_RATE_WINDOW_MS, cdnVideoRequest } from '../transport';
+import { waitForCompletion } from '../../shared/waitForCompletion';
+import { CDN_VIDEO_RATE_WINDOW_MS, generate } from '../transport';
+import { compositionField } from './composition';
+import { generateBody } from './generateBody';
 
 const show = { show: { operation: ['submit'] } };
 
-export const SCRIPT_MAX = 3000;
-export const VIDEO_NAME_MAX = 35;
-export const CIRCLE_LOCATIONS = ['upperleft', 'upperright', 'lowerleft', 'lowerright'] as const;
-const ORIENTATIONS = ['horizontal', 'vertical'] as const;
-const FRAME_STYLES = ['rectangle', 'circle'] as const;
-const SIZES = ['SD', 'HD', 'FullHD', '4K'] as const;
-
 /** Longest pause between two status checks while waiting for completion. */
 export const POLL_SECONDS = 30;
+
+/** Submit's Wait for Completion, with this provider's poll default. */
+export const waiting = waitForCompletion(POLL_SECONDS);
 
 export const description: INodeProperties[] = [
 	{
@@ -25,7 +24,8 @@ export const description: INodeProperties[] = [
 		typeOptions: { rows: 5 },
 		required: true,
 		default: '',
-		description: 'Text the presenter speaks: 1–3000 characters (speech runs at about 150 words a minute). SSML markup of the voice provider is allowed.',
+		description:
+			'Text the presenter speaks: 1–3000 characters (speech runs at about 150 words a minute). SSML markup of the voice provider is allowed.',
 		displayOptions: show,
 	},
 	{
@@ -35,7 +35,8 @@ export const description: INodeProperties[] = [
 		typeOptions: { loadOptionsMethod: 'getActors' },
 		required: true,
 		default: '',
-		description: 'The presenter. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'The presenter. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
@@ -44,25 +45,34 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		typeOptions: { loadOptionsMethod: 'getActorVersions', loadOptionsDependsOn: ['actorName'] },
 		default: 'latest',
-		description: 'Model version of the presenter; "latest" picks the newest that fits the other settings. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Model version of the presenter; "latest" picks the newest that fits the other settings. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
 		displayName: 'Actor Style Name or ID',
 		name: 'actorStyle',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getActorStyles', loadOptionsDependsOn: ['actorName', 'actorVersion'] },
+		typeOptions: {
+			loadOptionsMethod: 'getActorStyles',
+			loadOptionsDependsOn: ['actorName', 'actorVersion'],
+		},
 		default: '',
-		description: 'Clothing style of the presenter; empty lets CDNvideo choose. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Clothing style of the presenter; empty lets CDNvideo choose. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
 		displayName: 'Actor Shot Name or ID',
 		name: 'actorShot',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getActorShots', loadOptionsDependsOn: ['actorName', 'actorVersion'] },
+		typeOptions: {
+			loadOptionsMethod: 'getActorShots',
+			loadOptionsDependsOn: ['actorName', 'actorVersion'],
+		},
 		default: 'waist',
-		description: 'Camera shot, e.g. waist. Its size must match the background\'s. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Camera shot, e.g. waist. Its size must match the background\'s. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
@@ -84,10 +94,14 @@ export const description: INodeProperties[] = [
 		displayName: 'Voice Name or ID',
 		name: 'voice',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getVoices', loadOptionsDependsOn: ['actorName', 'actorVersion'] },
+		typeOptions: {
+			loadOptionsMethod: 'getVoices',
+			loadOptionsDependsOn: ['actorName', 'actorVersion'],
+		},
 		required: true,
 		default: '',
-		description: 'Voice of the presenter (the list shows the voices the chosen actor version supports). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Voice of the presenter (the list shows the voices the chosen actor version supports). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
@@ -96,7 +110,8 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		typeOptions: { loadOptionsMethod: 'getEmotions', loadOptionsDependsOn: ['voice'] },
 		default: '',
-		description: 'Emotional colouring of the voice; empty means neutral. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Emotional colouring of the voice; empty means neutral. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
@@ -105,7 +120,8 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		typeOptions: { loadOptionsMethod: 'getBackgrounds' },
 		default: 'green_screen',
-		description: 'Background video; green_screen gives a chroma-key background. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Background video; green_screen gives a chroma-key background. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show,
 	},
 	{
@@ -116,175 +132,33 @@ export const description: INodeProperties[] = [
 		description: 'Optional name of the video in your CDNvideo account: at most 35 characters',
 		displayOptions: show,
 	},
-	{
-		displayName: 'Composition',
-		name: 'composition',
-		type: 'collection',
-		placeholder: 'Add Composition Setting',
-		default: {},
-		description: 'How the presenter is placed in the frame. Orientation is required once any setting is added.',
-		displayOptions: show,
-		options: [
-			{
-				displayName: 'Background Color (Circle)',
-				name: 'backgroundColor',
-				type: 'color',
-				default: '#FFFFFF',
-				description: 'Colour inside the circle frame (frame style Circle only)',
-			},
-			{
-				displayName: 'Border Color (Circle)',
-				name: 'borderColor',
-				type: 'color',
-				default: '#000000',
-				description: 'Colour of the circle frame (frame style Circle only)',
-			},
-			{
-				displayName: 'Crop (Rectangle)',
-				name: 'crop',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-				default: 1,
-				description: 'Crop factor of the presenter from the bottom, in (0, 1] (frame style Rectangle only)',
-			},
-			{
-				displayName: 'Frame Style',
-				name: 'frameStyle',
-				type: 'options',
-				options: [
-					{ name: 'Rectangle', value: 'rectangle', description: 'The presenter fills the frame' },
-					{ name: 'Circle', value: 'circle', description: 'A small presenter in a circle in one corner' },
-				],
-				default: 'rectangle',
-				description: 'Rectangle: the presenter fills the frame; Circle: a small presenter in a circle in one corner',
-			},
-			{
-				displayName: 'Location (Circle)',
-				name: 'location',
-				type: 'options',
-				options: [
-					{ name: 'Upper Left', value: 'upperleft' },
-					{ name: 'Upper Right', value: 'upperright' },
-					{ name: 'Lower Left', value: 'lowerleft' },
-					{ name: 'Lower Right', value: 'lowerright' },
-				],
-				default: 'upperleft',
-				description: 'Corner of the circle (frame style Circle only)',
-			},
-			{
-				displayName: 'Orientation',
-				name: 'orientation',
-				type: 'options',
-				options: [
-					{ name: 'Horizontal', value: 'horizontal' },
-					{ name: 'Vertical', value: 'vertical', description: 'Swaps width and height, e.g. 720x1280' },
-				],
-				default: 'horizontal',
-				description: 'Landscape, or portrait (width and height swapped, e.g. 720x1280)',
-			},
-			{
-				displayName: 'Scale (Rectangle)',
-				name: 'scale',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-				default: 1,
-				description: 'Size factor of the presenter, in (0, 1] (frame style Rectangle only)',
-			},
-			{
-				displayName: 'Shift (Rectangle)',
-				name: 'shift',
-				type: 'number',
-				typeOptions: { minValue: -1, maxValue: 1, numberPrecision: 2 },
-				default: 0,
-				description: 'Horizontal shift of the presenter from the centre, in [-1, 1]; negative moves left (frame style Rectangle only)',
-			},
-		],
-	},
+	compositionField,
 	rateLimitField(10, 60, 'CDNvideo accepts 10 generate requests a minute'),
-	...waitFields(POLL_SECONDS),
+	...waiting.fields,
 ];
-
-/** The generate request body for item `i`, validated against the seed's limits. */
-export function generateBody(ctx: IExecuteFunctions, i: number): IDataObject {
-	const check = inputCheck(ctx.getNode(), i);
-	const param = (name: string, fallback: unknown = '') => ctx.getNodeParameter(name, i, fallback);
-
-	const actor: IDataObject = {
-		name: check.text('actorName', param('actorName')),
-		version: check.text('actorVersion', param('actorVersion', 'latest') || 'latest'),
-		shot: check.text('actorShot', param('actorShot', 'waist')),
-	};
-	const style = String(param('actorStyle') ?? '');
-	if (style) actor.style = style;
-	const size = param('actorSize');
-	if (size) actor.size = check.oneOf('actorSize', size, SIZES);
-
-	const body: IDataObject = {
-		script: check.text('script', param('script'), { max: SCRIPT_MAX }),
-		actor,
-		voice: check.text('voice', param('voice')),
-		background: check.text('background', param('background', 'green_screen') || 'green_screen'),
-	};
-	const emotion = String(param('emotion') ?? '');
-	if (emotion) body.emotion = emotion;
-	const videoName = String(param('videoName') ?? '');
-	if (videoName) body.video_name = check.text('videoName', videoName, { max: VIDEO_NAME_MAX });
-
-	const composition = param('composition', {}) as IDataObject;
-	if (Object.keys(composition).length) Object.assign(body, compositionFields(check, composition));
-	return body;
-}
-
-/**
- * `composition` holds orientation, frame style and the rectangle's scale/crop/shift; the circle's
- * corner and colours go in the top-level `circle` object, which is how the doc's generate table and
- * its task list (field `circle` = location, background_color, border_color) describe them.
- */
-function compositionFields(check: ReturnType<typeof inputCheck>, c: IDataObject): IDataObject {
-	if (c.orientation === undefined || c.orientation === '') {
-		check.fail('composition.orientation', 'is required when any composition setting is set');
-	}
-	const frameStyle = check.oneOf('composition.frameStyle', c.frameStyle ?? 'rectangle', FRAME_STYLES);
-	const composition: IDataObject = {
-		orientation: check.oneOf('composition.orientation', c.orientation, ORIENTATIONS),
-		frame_style: frameStyle,
-	};
-	const rectangleOnly = ['scale', 'crop', 'shift'] as const;
-	const circleOnly = ['location', 'backgroundColor', 'borderColor'] as const;
-	for (const name of frameStyle === 'circle' ? rectangleOnly : circleOnly) {
-		if (c[name] !== undefined) {
-			check.fail(`composition.${name}`, `applies only to frame style "${frameStyle === 'circle' ? 'rectangle' : 'circle'}"; remove it or change the frame style`);
-		}
-	}
-	const fields: IDataObject = { composition };
-	if (frameStyle === 'rectangle') {
-		if (c.scale !== undefined) composition.scale = check.number('composition.scale', c.scale, { min: 0, minExclusive: true, max: 1 });
-		if (c.crop !== undefined) composition.crop = check.number('composition.crop', c.crop, { min: 0, minExclusive: true, max: 1 });
-		if (c.shift !== undefined) composition.shift = check.number('composition.shift', c.shift, { min: -1, max: 1 });
-	} else {
-		fields.circle = {
-			location: check.oneOf('composition.location', c.location ?? 'upperleft', CIRCLE_LOCATIONS),
-			background_color: check.colour('composition.backgroundColor', c.backgroundColor ?? '#FFFFFF'),
-			border_color: check.colour('composition.borderColor', c.borderColor ?? '#000000'),
-		};
-	}
-	return fields;
-}
 
 export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
 	const body = generateBody(ctx, i);
-	const answer = await cdnVideoRequest<IDataObject>(ctx, 'POST', '/generate', {
+	const answer = await generate<IDataObject>(
+		ctx,
 		body,
-		itemIndex: i,
-		createsJob: true,
-		pacing: submitPacing(ctx, i, 10, CDN_VIDEO_RATE_WINDOW_MS),
-	});
-	const jobId = typeof answer.id === 'string' || typeof answer.id === 'number' ? String(answer.id) : '';
+		i,
+		submitPacing(ctx, i, 10, CDN_VIDEO_RATE_WINDOW_MS),
+	);
+	const jobId =
+		typeof answer.id === 'string' || typeof answer.id === 'number' ? String(answer.id) : '';
 	if (!jobId) {
-		throw new NodeOperationError(ctx.getNode(), `CDNvideo accepted the submit but returned no task id: ${JSON.stringify(answer).slice(0, 300)}`, {
-			itemIndex: i,
-			description: 'Check the task list (Get Many) for the new task before submitting again.',
-		});
+		throw noJobIdError(
+			ctx.getNode(),
+			i,
+			'CDNvideo accepted the submit but returned no task id',
+			answer,
+			'Check the task list (Get Many) for the new task before submitting again.',
+		);
 	}
-	return jobOutput('cdnVideo', { jobId, status: 'queued', raw: answer }, { videoName: (body.video_name as string) ?? null });
+	return jobOutput(
+		'cdnVideo',
+		{ jobId, status: 'queued', raw: answer },
+		{ videoName: (body.video_name as string) ?? null },
+	);
 }

@@ -32,18 +32,25 @@ export const requestOptions: INodeProperties[] = [
 	},
 ];
 
-/** `request_id` (generated when empty) and `notify_url` (when given), checked before any request. */
+/**
+ * `request_id` (generated when empty) and `notify_url` (when given), checked before any request.
+ */
 export function requestFields(check: InputCheck, options: IDataObject): IDataObject {
 	const fields: IDataObject = {
-		request_id: options.requestId === undefined || options.requestId === '' ? newRequestId() : check.text('options.requestId', options.requestId).trim(),
+		request_id:
+			options.requestId === undefined || options.requestId === ''
+				? newRequestId()
+				: check.text('options.requestId', options.requestId).trim(),
 	};
-	if (options.notifyUrl !== undefined && options.notifyUrl !== '') fields.notify_url = check.url('options.notifyUrl', options.notifyUrl);
+	if (options.notifyUrl !== undefined && options.notifyUrl !== '')
+		fields.notify_url = check.url('options.notifyUrl', options.notifyUrl);
 	return fields;
 }
 
 /** The collection `options`, checked to be one. */
 export function optionsOf(check: InputCheck, value: unknown): IDataObject {
 	if (value === undefined || value === null) return {};
-	if (typeof value !== 'object' || Array.isArray(value)) return check.fail('options', 'must be a collection of options');
+	if (typeof value !== 'object' || Array.isArray(value))
+		return check.fail('options', 'must be a collection of options');
 	return value as IDataObject;
 }

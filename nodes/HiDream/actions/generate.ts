@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { readBinaryInput } from '../../shared/binaryInput';
 import type { InputCheck } from '../../shared/validation';
-import type { HiDreamTask } from '../transport';
+import type { HiDreamTask } from '../tasks';
 import { optionsOf, requestFields, requestOptions } from './common';
 
 /** HiDream's text- and image-to-video (v3): the fields, and the request body they make. */
@@ -10,7 +10,10 @@ import { optionsOf, requestFields, requestOptions } from './common';
 export const RESOLUTIONS = ['960*960', '1280*720', '720*1280'] as const;
 export const CAMERA_MOVE = { min: -5, max: 5 };
 export const MOTION_STRENGTH = { min: 0, max: 30 };
-/** The node's own cap on an image sent inline: HiDream states none, and the JSON body grows by a third. */
+/**
+ * The node's own cap on an image sent inline: HiDream states none, and the JSON body grows by a
+ * third.
+ */
 export const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
 const IMAGE_SOURCES = ['url', 'binary'] as const;
 
@@ -26,7 +29,9 @@ const promptField = (required: boolean): INodeProperties => ({
 	required,
 	default: '',
 	placeholder: 'e.g. a red fox runs through fresh snow at dawn, cinematic',
-	description: required ? 'What the video shows' : 'How the image should move and what the video shows (optional)',
+	description: required
+		? 'What the video shows'
+		: 'How the image should move and what the video shows (optional)',
 	displayOptions: { show: required ? onText : onImage },
 });
 
@@ -48,10 +53,16 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'URL', value: 'url', description: 'A public link HiDream downloads the image from' },
-			{ name: 'Binary File', value: 'binary', description: 'An image in a binary property of the incoming item (sent base64-encoded, at most 10 MB)' },
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description:
+					'An image in a binary property of the incoming item (sent base64-encoded, at most 10 MB)',
+			},
 		],
 		default: 'url',
-		description: 'Where the image to animate comes from: a public URL, or a binary file of the incoming item',
+		description:
+			'Where the image to animate comes from: a public URL, or a binary file of the incoming item',
 		displayOptions: { show: onImage },
 	},
 	{
@@ -88,7 +99,11 @@ export const description: INodeProperties[] = [
 				displayName: 'Motion Strength',
 				name: 'motionStrength',
 				type: 'number',
-				typeOptions: { minValue: MOTION_STRENGTH.min, maxValue: MOTION_STRENGTH.max, numberPrecision: 1 },
+				typeOptions: {
+					minValue: MOTION_STRENGTH.min,
+					maxValue: MOTION_STRENGTH.max,
+					numberPrecision: 1,
+				},
 				default: 9,
 				description: `How much moves in the video, ${MOTION_STRENGTH.min}–${MOTION_STRENGTH.max} (HiDream's default 9)`,
 			},
@@ -132,20 +147,38 @@ const CAMERA_FIELDS: Record<string, string> = {
 };
 
 /** The text- or image-to-video request body for item `i`, validated before anything is sent. */
-export async function generationBody(ctx: IExecuteFunctions, i: number, task: Exclude<HiDreamTask, 'videoStylization'>, check: InputCheck): Promise<IDataObject> {
+export async function generationBody(
+	ctx: IExecuteFunctions,
+	i: number,
+	task: Exclude<HiDreamTask, 'videoStylization'>,
+	check: InputCheck,
+): Promise<IDataObject> {
 	const body: IDataObject = {};
 	const prompt = ctx.getNodeParameter('prompt', i, '');
 	if (task === 'textToVideo') body.prompt = check.text('prompt', prompt).trim();
-	else if (check.text('prompt', prompt, { allowEmpty: true }).trim() !== '') body.prompt = (prompt as string).trim();
+	else if (check.text('prompt', prompt, { allowEmpty: true }).trim() !== '')
+		body.prompt = (prompt as string).trim();
 
 	const options = optionsOf(check, ctx.getNodeParameter('options', i, {}));
-	if (options.negativePrompt !== undefined && options.negativePrompt !== '') body.negative_prompt = check.text('options.negativePrompt', options.negativePrompt).trim();
-	if (options.version !== undefined && options.version !== '') body.version = check.text('options.version', options.version).trim();
-	if (options.resolution !== undefined) body.resolution = check.oneOf('options.resolution', options.resolution, RESOLUTIONS);
+	if (options.negativePrompt !== undefined && options.negativePrompt !== '')
+		body.negative_prompt = check.text('options.negativePrompt', options.negativePrompt).trim();
+	if (options.version !== undefined && options.version !== '')
+		body.version = check.text('options.version', options.version).trim();
+	if (options.resolution !== undefined)
+		body.resolution = check.oneOf('options.resolution', options.resolution, RESOLUTIONS);
 	for (const [name, field] of Object.entries(CAMERA_FIELDS)) {
-		if (options[name] !== undefined) body[field] = check.number(`options.${name}`, options[name], { ...CAMERA_MOVE, integer: true });
+		if (options[name] !== undefined)
+			body[field] = check.number(`options.${name}`, options[name], {
+				...CAMERA_MOVE,
+				integer: true,
+			});
 	}
-	if (options.motionStrength !== undefined) body.motion_strength = check.number('options.motionStrength', options.motionStrength, MOTION_STRENGTH);
+	if (options.motionStrength !== undefined)
+		body.motion_strength = check.number(
+			'options.motionStrength',
+			options.motionStrength,
+			MOTION_STRENGTH,
+		);
 	Object.assign(body, requestFields(check, options));
 	if (task === 'imageToVideo') body.image = await imageOf(ctx, i, check);
 	return body;
@@ -153,8 +186,16 @@ export async function generationBody(ctx: IExecuteFunctions, i: number, task: Ex
 
 /** `image`: the URL as given, or the binary image base64-encoded. */
 async function imageOf(ctx: IExecuteFunctions, i: number, check: InputCheck): Promise<string> {
-	const source = check.oneOf('imageSource', ctx.getNodeParameter('imageSource', i, 'url'), IMAGE_SOURCES);
+	const source = check.oneOf(
+		'imageSource',
+		ctx.getNodeParameter('imageSource', i, 'url'),
+		IMAGE_SOURCES,
+	);
 	if (source === 'url') return check.url('imageUrl', ctx.getNodeParameter('imageUrl', i, ''));
-	const buffer = await readBinaryInput(ctx, i, check, { kind: 'image', maxBytes: IMAGE_MAX_BYTES, sourceLabel: 'Image Source' });
+	const buffer = await readBinaryInput(ctx, i, check, {
+		kind: 'image',
+		maxBytes: IMAGE_MAX_BYTES,
+		sourceLabel: 'Image Source',
+	});
 	return buffer.toString('base64');
 }

@@ -41,7 +41,11 @@ export const description: INodeProperties[] = [
 			{ name: 'Anime', value: 'anime' },
 			{ name: 'Barbie Doll', value: 'barbie_doll' },
 			{ name: 'Cartoon', value: 'cartoon' },
-			{ name: 'Custom (Describe With a Prompt)', value: 'custom', description: 'Send a prompt instead of one of the styles' },
+			{
+				name: 'Custom (Describe With a Prompt)',
+				value: 'custom',
+				description: 'Send a prompt instead of one of the styles',
+			},
 			{ name: 'Cyberpunk', value: 'cyber_punk' },
 			{ name: 'Hayao Miyazaki', value: 'hayao_miyazaki' },
 			{ name: 'Ink Wash', value: 'ink_wash' },
@@ -70,10 +74,16 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'URL', value: 'url', description: 'A public link HiDream downloads the video from' },
-			{ name: 'Binary File', value: 'binary', description: 'A video in a binary property of the incoming item (sent base64-encoded, at most 50 MB)' },
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description:
+					'A video in a binary property of the incoming item (sent base64-encoded, at most 50 MB)',
+			},
 		],
 		default: 'url',
-		description: 'Where the video to stylize comes from: a public URL, or a binary file of the incoming item',
+		description:
+			'Where the video to stylize comes from: a public URL, or a binary file of the incoming item',
 		displayOptions: show,
 	},
 	{
@@ -108,20 +118,32 @@ export const description: INodeProperties[] = [
 
 /** `video_name`: the URL as given, or the binary video base64-encoded. */
 async function videoOf(ctx: IExecuteFunctions, i: number, check: InputCheck): Promise<string> {
-	const source = check.oneOf('videoSource', ctx.getNodeParameter('videoSource', i, 'url'), ['url', 'binary'] as const);
+	const source = check.oneOf('videoSource', ctx.getNodeParameter('videoSource', i, 'url'), [
+		'url',
+		'binary',
+	] as const);
 	if (source === 'url') return check.url('videoUrl', ctx.getNodeParameter('videoUrl', i, ''));
 
-	const buffer = await readBinaryInput(ctx, i, check, { kind: 'video', maxBytes: MAX_BINARY_VIDEO_BYTES, sourceLabel: 'Video Source' });
+	const buffer = await readBinaryInput(ctx, i, check, {
+		kind: 'video',
+		maxBytes: MAX_BINARY_VIDEO_BYTES,
+		sourceLabel: 'Video Source',
+	});
 	return buffer.toString('base64');
 }
 
 /** The stylization request body for item `i`, validated before anything is sent. */
-export async function stylizationBody(ctx: IExecuteFunctions, i: number, check: InputCheck): Promise<IDataObject> {
+export async function stylizationBody(
+	ctx: IExecuteFunctions,
+	i: number,
+	check: InputCheck,
+): Promise<IDataObject> {
 	const style = check.oneOf('style', ctx.getNodeParameter('style', i, 'ink_wash'), STYLE_VALUES);
 	const body: IDataObject =
-		style === 'custom' ? { prompt: check.text('prompt', ctx.getNodeParameter('prompt', i, '')).trim() } : { style };
+		style === 'custom'
+			? { prompt: check.text('prompt', ctx.getNodeParameter('prompt', i, '')).trim() }
+			: { style };
 	const fields = requestFields(check, optionsOf(check, ctx.getNodeParameter('options', i, {})));
 	body.video_name = await videoOf(ctx, i, check);
 	return Object.assign(body, fields);
 }
-

@@ -1,56 +1,29 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { CREDIT_POOL_KINDS } from '../../../credentials/KvidApi.credentials';
 import type { InputCheck } from '../../shared/validation';
 import { GENERATION_MODES, type GenerationMode } from '../modes';
-import { bool, choices, legacyOption, path, type OptionField } from './options';
+import {
+	defaultGenerationAspectRatio,
+	durationRange,
+	GENERATION_MODELS,
+	generationAspectRatios,
+	generationResolutions,
+	type ModelFamily,
+} from './generationModels';
+import { legacyOption, type OptionField } from './options';
+import {
+	bodyOf,
+	bool,
+	choices,
+	collectionsPerModelAndMode,
+	path,
+	type TableField,
+} from './optionTable';
 
-/** The generation API's model names; any full model id may be given by expression instead. */
-export const GENERATION_MODELS = ['wan', 'seedance', 'veo3.1'] as const;
-/** Whose rules a model follows: a full id (bytedance/seedance-2.0/…) follows its family's, else only the common ones. */
-export type ModelFamily = (typeof GENERATION_MODELS)[number] | 'other';
-
-export function familyOf(model: string): ModelFamily {
-	if ((GENERATION_MODELS as readonly string[]).includes(model)) return model as ModelFamily;
-	const id = model.toLowerCase();
-	if (id.includes('veo')) return 'veo3.1';
-	if (id.includes('seedance')) return 'seedance';
-	return /(^|\/)wan/.test(id) ? 'wan' : 'other';
-}
-
-/** Pricing page: wan (v1) renders 480p/720p only, veo3.1 (v3) 480p only. */
-export function generationResolutions(family: ModelFamily): readonly string[] {
-	if (family === 'wan') return ['480p', '720p'];
-	return family === 'veo3.1' ? ['480p'] : ['480p', '720p', '1080p'];
-}
-
-/** veo3.1 takes 16:9 and 9:16 only; "auto" follows an input image, so text-to-video has none to follow. */
-export function generationAspectRatios(family: ModelFamily, mode: GenerationMode): readonly string[] {
-	if (family === 'veo3.1') return ['16:9', '9:16'];
-	return mode === 'textToVideo' ? ['16:9', '9:16', '1:1'] : ['auto', '16:9', '9:16', '1:1'];
-}
-
-/** The first choice: "auto" (follow the image) where there is one, else 16:9. */
-export function defaultGenerationAspectRatio(family: ModelFamily, mode: GenerationMode): string {
-	return generationAspectRatios(family, mode)[0];
-}
-
-/**
- * Seconds a model renders: reference-to-video 4–15 or "auto" (the doc's schema), wan 5–10 (pricing
- * page), the others the doc's "typically 4–15 seconds".
- */
-export function durationRange(family: ModelFamily, mode: GenerationMode): { min: number; max: number; auto: boolean } {
-	if (mode === 'referenceToVideo') return { min: 4, max: 15, auto: true };
-	return family === 'wan' ? { min: 5, max: 10, auto: false } : { min: 4, max: 15, auto: false };
-}
-
-export interface GenerationOptionField {
-	name: string;
-	/** kvid's body field */
-	field: string;
+export interface GenerationOptionField extends TableField<ModelFamily, GenerationMode> {
 	families: readonly ModelFamily[];
 	modes: readonly GenerationMode[];
-	property(family: ModelFamily, mode: GenerationMode): INodeProperties;
-	read(check: InputCheck, value: unknown, family: ModelFamily, mode: GenerationMode): unknown;
 }
 
 const ALL_FAMILIES: readonly ModelFamily[] = [...GENERATION_MODELS, 'other'];
@@ -102,9 +75,13 @@ const FIELDS: GenerationOptionField[] = [
 			type: 'options',
 			options: choices(generationAspectRatios(family, mode)),
 			default: defaultGenerationAspectRatio(family, mode),
-			description: family === 'veo3.1' ? 'Frame shape of the video (veo3.1 renders 16:9 or 9:16 only)' : 'Frame shape of the video; "auto" follows the input image',
+			description:
+				family === 'veo3.1'
+					? 'Frame shape of the video (veo3.1 renders 16:9 or 9:16 only)'
+					: 'Frame shape of the video; "auto" follows the input image',
 		}),
-		read: (check, value, family, mode) => check.oneOf(path('aspectRatio'), value, generationAspectRatios(family, mode)),
+		read: (check, value, family, mode) =>
+			check.oneOf(path('aspectRatio'), value, generationAspectRatios(family, mode)),
 	},
 	{
 		name: 'duration',
@@ -113,7 +90,10 @@ const FIELDS: GenerationOptionField[] = [
 		modes: GENERATION_MODES,
 		property: (family, mode) => {
 			const { min, max, auto } = durationRange(family, mode);
-			const seconds = Array.from({ length: max - min + 1 }, (_, n) => ({ name: `${min + n} s`, value: min + n }));
+			const seconds = Array.from({ length: max - min + 1 }, (_, n) => ({
+				name: `${min + n} s`,
+				value: min + n,
+			}));
 			return {
 				displayName: 'Duration (Seconds)',
 				name: 'duration',
@@ -126,7 +106,11 @@ const FIELDS: GenerationOptionField[] = [
 		read: (check, value, family, mode) => {
 			const { min, max, auto } = durationRange(family, mode);
 			if (auto && value === 'auto') return 'auto';
-			if (value === 'auto') check.fail(path('duration'), `"auto" is taken by reference-to-video only; give ${min}–${max} seconds`);
+			if (value === 'auto')
+				check.fail(
+					path('duration'),
+					`"auto" is taken by reference-to-video only; give ${min}–${max} seconds`,
+				);
 			return check.number(path('duration'), value, { min, max, integer: true });
 		},
 	},
@@ -158,7 +142,8 @@ const FIELDS: GenerationOptionField[] = [
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 2 },
 			default: 5,
-			description: 'How strictly the video follows the prompt (higher: closer to the prompt, less natural)',
+			description:
+				'How strictly the video follows the prompt (higher: closer to the prompt, less natural)',
 		}),
 		read: (check, value) => nonNegative(check, 'guidanceScale', value),
 	},
@@ -176,9 +161,11 @@ const FIELDS: GenerationOptionField[] = [
 			type: 'options',
 			options: choices(generationResolutions(family)),
 			default: '480p',
-			description: 'Video resolution; it also sets the price in credits (see the kvid.ai pricing page)',
+			description:
+				'Video resolution; it also sets the price in credits (see the kvid.ai pricing page)',
 		}),
-		read: (check, value, family) => check.oneOf(path('resolution'), value, generationResolutions(family)),
+		read: (check, value, family) =>
+			check.oneOf(path('resolution'), value, generationResolutions(family)),
 	},
 	wanField('seed', ALL_FAMILIES),
 	{
@@ -192,7 +179,8 @@ const FIELDS: GenerationOptionField[] = [
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 2 },
 			default: 5,
-			description: "Scheduler shift of the wan model (the doc gives no range; kvid's default when left out)",
+			description:
+				"Scheduler shift of the wan model (the doc gives no range; kvid's default when left out)",
 		}),
 		read: (check, value) => nonNegative(check, 'shift', value),
 	},
@@ -204,13 +192,10 @@ const CREDIT_POOL_OPTIONS: INodeProperties[] = [
 		displayName: 'Credit Pool',
 		name: 'creditPool',
 		type: 'options',
-		options: [
-			{ name: 'Product ID', value: 'productId' },
-			{ name: 'Product Code', value: 'productCode' },
-			{ name: 'Email', value: 'email' },
-		],
+		options: CREDIT_POOL_KINDS,
 		default: 'productId',
-		description: "How Credit Pool Value names the pool this render is billed to. Leave out to use the credential's kind.",
+		description:
+			"How Credit Pool Value names the pool this render is billed to. Leave out to use the credential's kind.",
 	},
 	{
 		displayName: 'Credit Pool Value',
@@ -218,41 +203,42 @@ const CREDIT_POOL_OPTIONS: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'pdt_XXXXXXXXXXXX',
-		description: "The product ID, product code or email of the pool this render is billed to, instead of the credential's",
+		description:
+			"The product ID, product code or email of the pool this render is billed to, instead of the credential's",
 	},
 ];
 
-const applies = (f: GenerationOptionField, family: ModelFamily, mode: GenerationMode) => f.families.includes(family) && f.modes.includes(mode);
+const applies = (f: GenerationOptionField, family: ModelFamily, mode: GenerationMode) =>
+	f.families.includes(family) && f.modes.includes(mode);
 
 /** One `options` collection per model and mode of the generation API, as for the legacy one. */
 export function generationOptionsCollections(): INodeProperties[] {
-	return GENERATION_MODELS.flatMap((model) =>
-		GENERATION_MODES.map(
-			(mode): INodeProperties => ({
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				// mode before model: n8n shows a field outright at the first condition on an expression (a full model id)
-				displayOptions: { show: { operation: ['submit'], apiVersion: ['generation'], mode: [mode], model: [model] } },
-				// n8n lists a collection's options alphabetically
-				options: [...FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)), ...CREDIT_POOL_OPTIONS].sort((a, b) =>
-					a.displayName.localeCompare(b.displayName),
-				),
-			}),
-		),
+	return collectionsPerModelAndMode(
+		GENERATION_MODELS,
+		GENERATION_MODES,
+		// mode before model: n8n shows a field outright at the first condition on an expression (a full
+		// model id)
+		(model, mode) => ({
+			operation: ['submit'],
+			apiVersion: ['generation'],
+			mode: [mode],
+			model: [model],
+		}),
+		// n8n lists a collection's options alphabetically
+		(model, mode) =>
+			[
+				...FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)),
+				...CREDIT_POOL_OPTIONS,
+			].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	);
 }
 
 /** kvid's body fields for the options set on an item; another model's leftovers are not sent. */
-export function generationOptionFields(check: InputCheck, options: IDataObject, family: ModelFamily, mode: GenerationMode): IDataObject {
-	const body: IDataObject = {};
-	for (const f of FIELDS) {
-		if (!applies(f, family, mode)) continue;
-		const value = options[f.name];
-		if (value === undefined || value === null || value === '') continue;
-		body[f.field] = f.read(check, value, family, mode) as IDataObject[string];
-	}
-	return body;
+export function generationOptionFields(
+	check: InputCheck,
+	options: IDataObject,
+	family: ModelFamily,
+	mode: GenerationMode,
+): IDataObject {
+	return bodyOf(FIELDS, (f) => applies(f, family, mode), check, options, family, mode);
 }

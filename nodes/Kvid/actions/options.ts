@@ -2,54 +2,33 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { InputCheck } from '../../shared/validation';
 import { MODES, type KvidMode } from '../modes';
-
-/** `wan` is the doc's v1 model, `seedance` its v2 (bytedance/seedance/v1/lite). */
-export const MODELS = ['wan', 'seedance'] as const;
-export type KvidModel = (typeof MODELS)[number];
-
-/** The doc's ranges and choices, per model and mode. */
-export const NUM_FRAMES = { min: 81, max: 100 };
-export const FRAMES_PER_SECOND = { min: 5, max: 24 };
-export const DURATIONS = ['5', '10'] as const;
-
-export function resolutions(model: KvidModel): readonly string[] {
-	return model === 'wan' ? ['480p', '580p', '720p'] : ['480p', '720p', '1080p'];
-}
-
-export function aspectRatios(model: KvidModel, mode: KvidMode): readonly string[] {
-	if (model === 'seedance') return ['16:9', '4:3', '1:1', '9:21'];
-	return mode === 'textToVideo' ? ['16:9', '9:16'] : ['auto', '16:9', '9:16', '1:1'];
-}
-
-/** The doc's default: "auto" (follow the image) for wan's image-to-video, else 16:9. */
-export function defaultAspectRatio(model: KvidModel, mode: KvidMode): string {
-	return model === 'wan' && mode === 'imageToVideo' ? 'auto' : '16:9';
-}
+import {
+	aspectRatios,
+	defaultAspectRatio,
+	DURATIONS,
+	FRAMES_PER_SECOND,
+	type KvidModel,
+	MODELS,
+	NUM_FRAMES,
+	resolutions,
+} from './legacyModels';
+import {
+	bodyOf,
+	bool,
+	choices,
+	collectionsPerModelAndMode,
+	path,
+	whole,
+	type TableField,
+} from './optionTable';
 
 /** One entry of the `options` collection: where it applies, how it looks, what kvid receives. */
-export interface OptionField {
-	name: string;
-	/** kvid's body field */
-	field: string;
+export interface OptionField extends TableField<KvidModel, KvidMode> {
 	models: readonly KvidModel[];
 	modes: readonly KvidMode[];
-	property(model: KvidModel, mode: KvidMode): INodeProperties;
-	read(check: InputCheck, value: unknown, model: KvidModel, mode: KvidMode): unknown;
 }
 
 const BOTH_MODES = MODES;
-export const path = (name: string) => `options.${name}`;
-
-export function whole(check: InputCheck, name: string, value: unknown, range: { min?: number; max?: number } = {}): number {
-	return check.number(path(name), value, { ...range, integer: true });
-}
-
-export function bool(check: InputCheck, name: string, value: unknown): boolean {
-	if (typeof value === 'boolean') return value;
-	return check.fail(path(name), `must be true or false; got ${JSON.stringify(value)}`);
-}
-
-export const choices = (values: readonly string[]) => values.map((value) => ({ name: value, value }));
 
 const OPTION_FIELDS: OptionField[] = [
 	{
@@ -63,9 +42,12 @@ const OPTION_FIELDS: OptionField[] = [
 			type: 'options',
 			options: choices(aspectRatios(model, mode)),
 			default: defaultAspectRatio(model, mode),
-			description: aspectRatios(model, mode).includes('auto') ? 'Frame shape of the video; "auto" follows the input image' : 'Frame shape of the video',
+			description: aspectRatios(model, mode).includes('auto')
+				? 'Frame shape of the video; "auto" follows the input image'
+				: 'Frame shape of the video',
 		}),
-		read: (check, value, model, mode) => check.oneOf(path('aspectRatio'), value, aspectRatios(model, mode)),
+		read: (check, value, model, mode) =>
+			check.oneOf(path('aspectRatio'), value, aspectRatios(model, mode)),
 	},
 	{
 		name: 'cameraFixed',
@@ -95,7 +77,8 @@ const OPTION_FIELDS: OptionField[] = [
 			description: 'Length of the video',
 		}),
 		// kvid takes the duration as a string ("5" or "10")
-		read: (check, value) => check.oneOf(path('duration'), typeof value === 'number' ? String(value) : value, DURATIONS),
+		read: (check, value) =>
+			check.oneOf(path('duration'), typeof value === 'number' ? String(value) : value, DURATIONS),
 	},
 	{
 		name: 'enablePromptExpansion',
@@ -149,7 +132,11 @@ const OPTION_FIELDS: OptionField[] = [
 			displayName: 'Frames per Second',
 			name: 'framesPerSecond',
 			type: 'number',
-			typeOptions: { minValue: FRAMES_PER_SECOND.min, maxValue: FRAMES_PER_SECOND.max, numberPrecision: 0 },
+			typeOptions: {
+				minValue: FRAMES_PER_SECOND.min,
+				maxValue: FRAMES_PER_SECOND.max,
+				numberPrecision: 0,
+			},
 			default: 16,
 			description: `Frame rate, ${FRAMES_PER_SECOND.min}–${FRAMES_PER_SECOND.max}`,
 		}),
@@ -227,50 +214,44 @@ const OPTION_FIELDS: OptionField[] = [
 			type: 'number',
 			typeOptions: { numberPrecision: 0 },
 			default: 0,
-			description: 'The same seed with the same settings renders the same video. Leave it out for a random one.',
+			description:
+				'The same seed with the same settings renders the same video. Leave it out for a random one.',
 		}),
 		read: (check, value) => whole(check, 'seed', value),
 	},
 ];
 
-/** The legacy entry named `name`, for the generation table to reuse where wan takes the same field. */
-export const legacyOption = (name: string): OptionField => OPTION_FIELDS.find((f) => f.name === name)!;
-
-const applies = (f: OptionField, model: KvidModel, mode: KvidMode) => f.models.includes(model) && f.modes.includes(mode);
-
 /**
- * One `options` collection per model and mode, each shown only for its pair, so the editor offers
- * exactly the fields that model takes in that mode. They share the name `options`, which is what
- * saved workflows store.
+ * The legacy entry named `name`, for the generation table to reuse where wan takes the same field.
  */
+export const legacyOption = (name: string): OptionField =>
+	OPTION_FIELDS.find((f) => f.name === name)!;
+
+const applies = (f: OptionField, model: KvidModel, mode: KvidMode) =>
+	f.models.includes(model) && f.modes.includes(mode);
+
+/** One `options` collection per model and mode of the legacy API. */
 export function optionsCollections(): INodeProperties[] {
-	return MODELS.flatMap((model) =>
-		MODES.map(
-			(mode): INodeProperties => ({
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				displayOptions: { show: { operation: ['submit'], apiVersion: ['legacy'], model: [model], mode: [mode] } },
-				options: OPTION_FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)),
-			}),
-		),
+	return collectionsPerModelAndMode(
+		MODELS,
+		MODES,
+		(model, mode) => ({
+			operation: ['submit'],
+			apiVersion: ['legacy'],
+			model: [model],
+			mode: [mode],
+		}),
+		(model, mode) =>
+			OPTION_FIELDS.filter((f) => applies(f, model, mode)).map((f) => f.property(model, mode)),
 	);
 }
 
-/**
- * kvid's body fields for the options set on an item, each checked against the model's range. Keys
- * that belong to another model or mode (left over after switching the model in the editor, which
- * keeps the collection's values) are not sent: the other model would refuse them.
- */
-export function optionFields(check: InputCheck, options: IDataObject, model: KvidModel, mode: KvidMode): IDataObject {
-	const body: IDataObject = {};
-	for (const f of OPTION_FIELDS) {
-		if (!applies(f, model, mode)) continue;
-		const value = options[f.name];
-		if (value === undefined || value === null || value === '') continue;
-		body[f.field] = f.read(check, value, model, mode) as IDataObject[string];
-	}
-	return body;
+/** kvid's body fields for the options set on an item, each checked against the model's range. */
+export function optionFields(
+	check: InputCheck,
+	options: IDataObject,
+	model: KvidModel,
+	mode: KvidMode,
+): IDataObject {
+	return bodyOf(OPTION_FIELDS, (f) => applies(f, model, mode), check, options, model, mode);
 }

@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { downloadFields, jobIdField, routeByStatusField } from '../../shared/descriptions';
-import { routeOperation, type VideoProvider } from '../../shared/jobs';
+import { downloadFields, jobIdField } from '../../shared/descriptions';
+import { routeOperation } from '../../shared/jobs';
+import { routeByStatusField } from '../../shared/routeByStatus';
+import type { VideoProvider } from '../../shared/videoProvider';
 import { getStatuses } from '../batch';
 import * as job from '../job';
 import { hiDreamApi } from '../transport';
@@ -13,13 +15,13 @@ import * as submit from './submit.operation';
  */
 export const hiDreamProvider: VideoProvider = {
 	api: hiDreamApi,
-	jobRef: job.jobRef,
+	jobFromParameters: job.jobFromParameters,
 	submit: submit.submit,
-	pollSeconds: submit.POLL_SECONDS,
+	wait: submit.waiting,
 	getStatus: job.getStatus,
 	getStatuses,
 	getResult: job.getStatus,
-	refOf: job.refOf,
+	jobFromOutput: job.jobFromOutput,
 };
 
 export const operationField: INodeProperties = {
@@ -28,9 +30,24 @@ export const operationField: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	options: [
-		{ name: 'Get Result', value: 'getResult', action: 'Get the result of a video task', description: 'Video link, and the video as a binary file' },
-		{ name: 'Get Status', value: 'getStatus', action: 'Get the status of a video task', description: 'One status check of a task (many items: checked together)' },
-		{ name: 'Submit', value: 'submit', action: 'Submit a video task', description: 'Start a video stylization, text-to-video or image-to-video task' },
+		{
+			name: 'Get Result',
+			value: 'getResult',
+			action: 'Get the result of a video task',
+			description: 'Video link, and the video as a binary file',
+		},
+		{
+			name: 'Get Status',
+			value: 'getStatus',
+			action: 'Get the status of a video task',
+			description: 'One status check of a task (many items: checked together)',
+		},
+		{
+			name: 'Submit',
+			value: 'submit',
+			action: 'Submit a video task',
+			description: 'Start a video stylization, text-to-video or image-to-video task',
+		},
 	],
 	default: 'submit',
 };
@@ -41,7 +58,10 @@ export const operationField: INodeProperties = {
  */
 const TASK_OF_INCOMING_JOB = '={{ $json.task }}';
 
-/** getStatus / getResult: the task travels with the job, because HiDream looks each task's jobs up separately. */
+/**
+ * getStatus / getResult: the task travels with the job, because HiDream looks each task's jobs up
+ * separately.
+ */
 const jobTaskField: INodeProperties = {
 	displayName: 'Task',
 	name: 'task',
