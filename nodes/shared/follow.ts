@@ -2,6 +2,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 
 import { jobError } from './errors';
 import type { JobOutput, JobRef } from './jobContract';
+import type { RenderTimeEstimate } from './renderTimeEstimate';
 import { fetchResult, stateOf } from './results';
 import { pause, type Semaphore } from './timing';
 import { jobFromOutput, type VideoProvider } from './videoProvider';
@@ -25,6 +26,20 @@ export interface Followed {
 
 /** One status check of a followed job: a request of its own, or its part of a status round. */
 export type Look = (itemIndex: number, job: JobRef) => Promise<JobOutput>;
+
+/** What the jobs of one Submit share while they are followed (`followBatch`). */
+export interface Batch {
+	look: Look;
+	downloads: Semaphore;
+	/**
+	 * what the batch learns of the render time; absent where one status round asks for every job
+	 * at once (HiDream): a scout would save no request there
+	 */
+	estimate?: RenderTimeEstimate<Followed>;
+	signal: AbortSignal | undefined;
+	/** rejects with ExecutionStopped once the node gives the batch up (a submit failed) */
+	givenUp: Promise<never>;
+}
 
 /**
  * When to look again: where the provider reports progress, when the job should end at its current
@@ -58,18 +73,15 @@ export async function follow(
 	ctx: IExecuteFunctions,
 	provider: VideoProvider,
 	f: Followed,
-	look: Look,
-	downloads: Semaphore,
+	batch: Batch,
 ): Promise<INodeExecutionData> {
-	const signal = ctx.getExecutionCancelSignal();
 	const job = jobFromOutput(provider, f.submitted);
 	const deadline = f.startedAt + f.options.timeoutMs;
 	let last = f.submitted;
 	const firstLookMs = provider.firstLookMs?.(f.submitted) ?? 0;
 	const node = ctx.getNode();
 	for (let polls = 0; ; polls++) {
-		const now = Date.now();
-		if (now >= deadline) {
+		if (Date.now() >= deadline) {
 			throw jobError(
 				node,
 				`Job ${last.jobId} did not finish within ${Math.round(f.options.timeoutMs / 1000)} s ` +
@@ -82,22 +94,56 @@ export async function follow(
 				},
 			);
 		}
-		await pause(
-			Math.min(
-				nextPollDelay(last, now - f.startedAt, polls, f.options.pollIntervalMs, firstLookMs),
-				deadline - now,
-			),
-			signal,
-		);
-		last = await look(f.itemIndex, job);
+		await pauseBeforeLook(f, last, polls, firstLookMs, deadline, batch);
+		last = await Promise.race([batch.look(f.itemIndex, job), batch.givenUp]);
+		batch.estimate?.looked(f, Date.now() - f.startedAt, last);
 		if (last.status === 'completed') {
-			return await fetchResult(ctx, provider, f.itemIndex, job, f.options, downloads, last);
+			return await fetchResult(ctx, provider, f.itemIndex, job, f.options, batch.downloads, last);
 		}
 		if (last.status === 'failed' || last.status === 'canceled') {
 			const how = last.status === 'failed' ? 'failed' : 'was canceled';
 			const ended = `Job ${last.jobId} ${how}${last.error ? `: ${last.error}` : ''}`;
 			throw jobError(node, ended, { itemIndex: f.itemIndex, jobId: last.jobId });
 		}
+	}
+}
+
+/**
+ * The pause before a look: the usual schedule, or, where the job reports no progress, what the
+ * batch has learned (never before the provider's own first-look hint, never past the deadline).
+ * A job waiting for the batch's scout wakes when the scout ends and asks again.
+ */
+async function pauseBeforeLook(
+	f: Followed,
+	last: JobOutput,
+	polls: number,
+	firstLookMs: number,
+	deadline: number,
+	{ estimate, signal, givenUp }: Batch,
+): Promise<void> {
+	const cap = f.options.pollIntervalMs;
+	for (;;) {
+		const now = Date.now();
+		const elapsed = now - f.startedAt;
+		const learned =
+			last.progress === null ? estimate?.pauseBeforeLook(f, elapsed, polls, cap) : undefined;
+		const delay = learned
+			? Math.max(learned.ms, polls === 0 ? firstLookMs - elapsed : 0)
+			: nextPollDelay(last, elapsed, polls, cap, firstLookMs);
+		const ms = Math.min(delay, deadline - now);
+		// Not waiting for the scout: a plain pause (a single timer where there is no cancel signal,
+		// which the fake-timer tests count on).
+		if (!estimate || !learned?.untilChange) return await Promise.race([pause(ms, signal), givenUp]);
+		// A wake-up ends the pause too, leaving no timer behind.
+		const ended = new AbortController();
+		const paused = pause(ms, signal ? AbortSignal.any([signal, ended.signal]) : ended.signal);
+		paused.catch(() => undefined);
+		const woken = await Promise.race([
+			paused.then(() => false),
+			givenUp,
+			estimate.changed.then(() => true),
+		]).finally(() => ended.abort());
+		if (!woken) return;
 	}
 }
 

@@ -60,12 +60,15 @@ export async function itemFailure(
 	ctx: IExecuteFunctions,
 	error: unknown,
 	itemIndex: number,
-	how: { stopped?: () => Promise<Error>; failed?: (error: NodeError) => Error } = {},
+	how: {
+		stopped?: () => Promise<Error>;
+		failed?: (error: NodeError) => Error | Promise<Error>;
+	} = {},
 ): Promise<NodeError> {
 	if (error instanceof ExecutionStopped && how.stopped) throw await how.stopped();
 	const nodeError = toNodeError(ctx, error, itemIndex);
 	if (error instanceof ExecutionStopped) throw nodeError;
-	if (!ctx.continueOnFail()) throw how.failed ? how.failed(nodeError) : nodeError;
+	if (!ctx.continueOnFail()) throw how.failed ? await how.failed(nodeError) : nodeError;
 	return nodeError;
 }
 

@@ -1,27 +1,26 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { StatusRounds } from './batchStatus';
-import { follow, stopFollowing, type Followed, type Look } from './follow';
+import { stopFollowing, type Followed } from './follow';
+import { followBatch } from './followBatch';
 import { errorItem, itemFailure, jobIdOf, toItems, toNodeError, type NodeError } from './items';
 import type { JobOutput } from './jobContract';
-import { ExecutionStopped, Semaphore } from './timing';
-import { jobFromOutput, type VideoProvider } from './videoProvider';
-
-const STATUS_CONCURRENCY = 8;
-const DOWNLOAD_CONCURRENCY = 2;
+import { ExecutionStopped } from './timing';
+import type { VideoProvider } from './videoProvider';
 
 /** One input item of a Submit: its job once submitted, whether it is followed, and how it ended. */
 interface ItemRecord {
 	itemIndex: number;
 	job?: JobOutput;
 	followed?: Followed;
+	/** its follow, from right after its submit */
+	following?: Promise<INodeExecutionData>;
 	outcome?: { items: INodeExecutionData[] } | { error: NodeError };
 }
 
 /**
- * Submit: every item is submitted first (paced by the provider's limit inside `submit`). Items
- * that wait for completion are then followed together, each at its own pace, and downloaded as
- * soon as they finish; one failing or timing out does not stop the others.
+ * Submit: every item is submitted (paced by the provider's limit inside `submit`); an item that
+ * waits for completion is followed from its own submit on, each at its own pace, and downloaded as
+ * soon as it finishes; one failing or timing out does not stop the others.
  */
 export async function submitOperation(
 	ctx: IExecuteFunctions,
@@ -29,7 +28,12 @@ export async function submitOperation(
 ): Promise<INodeExecutionData[]> {
 	const count = ctx.getInputData().length;
 	const records: ItemRecord[] = [];
-	const followedOf = () => records.flatMap((r) => (r.followed ? [r.followed] : []));
+	const batch = followBatch(ctx, provider);
+	/** Ends the follows still waiting and settles them all before the node throws. */
+	const stopAll = async () => {
+		batch.giveUp();
+		return await settleFollowing(ctx, records);
+	};
 
 	for (let i = 0; i < count; i++) {
 		const record: ItemRecord = { itemIndex: i };
@@ -39,63 +43,58 @@ export async function submitOperation(
 			record.job = job;
 			recordJobId(ctx, provider.api.provider, job.jobId);
 			const options = provider.wait.read(ctx, i);
-			if (options)
+			if (options) {
+				// Followed while later items wait for the submit limit: what the first jobs show
+				// about the render time sets when the later ones are first looked at.
 				record.followed = { itemIndex: i, submitted: job, startedAt: Date.now(), options };
-			else record.outcome = { items: toItems(job, i) };
+				record.following = batch.follow(record.followed);
+			} else record.outcome = { items: toItems(job, i) };
 		} catch (error) {
 			const failure = await itemFailure(ctx, error, i, {
-				stopped: async () =>
-					await stopFollowing(
-						ctx,
-						provider,
-						followedOf().map((f) => f.submitted),
-						i,
-					),
-				failed: (nodeError) => withBatchSummary(nodeError, records),
+				stopped: async () => await stopFollowing(ctx, provider, (await stopAll()).running, i),
+				failed: async (nodeError) => {
+					await stopAll();
+					return withBatchSummary(nodeError, records);
+				},
 			});
 			record.outcome = { error: failure };
 		}
 	}
 
-	const followed = records.filter(
-		(r): r is ItemRecord & { followed: Followed } => r.followed !== undefined,
-	);
-	if (followed.length) {
-		const statusChecks = new Semaphore(STATUS_CONCURRENCY);
-		const downloads = new Semaphore(DOWNLOAD_CONCURRENCY);
-		const rounds = provider.getStatuses && new StatusRounds(ctx, provider.getStatuses);
-		const look: Look = rounds
-			? rounds.look
-			: async (i, job) => await statusChecks.run(async () => await provider.getStatus(ctx, i, job));
-		const settled = await Promise.allSettled(
-			followed.map(
-				async ({ followed: f }) =>
-					await follow(ctx, provider, f, look, downloads).finally(() =>
-						rounds?.forget(jobFromOutput(provider, f.submitted)),
-					),
-			),
-		);
-		if (settled.some((s) => s.status === 'rejected' && s.reason instanceof ExecutionStopped)) {
-			const running = followed
-				.filter((_, n) => settled[n].status === 'rejected')
-				.map((r) => r.followed.submitted);
-			throw await stopFollowing(ctx, provider, running, count);
-		}
-		settled.forEach((s, n) => {
-			const record = followed[n];
-			record.outcome =
-				s.status === 'fulfilled'
-					? { items: toItems(s.value, record.itemIndex) }
-					: { error: toNodeError(ctx, s.reason, record.itemIndex) };
-		});
-	}
-
+	const { stopped, running } = await settleFollowing(ctx, records);
+	if (stopped) throw await stopFollowing(ctx, provider, running, count);
 	const firstFailure = records.find((r) => r.outcome && 'error' in r.outcome)?.outcome;
 	if (firstFailure && 'error' in firstFailure && !ctx.continueOnFail())
 		throw withBatchSummary(firstFailure.error, records);
 	return records.flatMap(({ outcome, itemIndex }) =>
 		!outcome ? [] : 'items' in outcome ? outcome.items : [errorItem(outcome.error, itemIndex)],
 	);
+}
+
+/**
+ * Waits for every follow started and puts how it ended on its record; a stopped follow leaves
+ * its record open. `running`: the jobs whose follow did not end well, still running at the
+ * provider as far as the node knows.
+ */
+async function settleFollowing(ctx: IExecuteFunctions, records: ItemRecord[]) {
+	const following = records.filter(
+		(r): r is ItemRecord & Required<Pick<ItemRecord, 'followed' | 'following'>> =>
+			r.following !== undefined && r.outcome === undefined,
+	);
+	const settled = await Promise.allSettled(following.map(async (r) => await r.following));
+	const running: JobOutput[] = [];
+	let stopped = false;
+	settled.forEach((s, n) => {
+		const record = following[n];
+		if (s.status === 'fulfilled') {
+			record.outcome = { items: toItems(s.value, record.itemIndex) };
+			return;
+		}
+		running.push(record.followed.submitted);
+		if (s.reason instanceof ExecutionStopped) stopped = true;
+		else record.outcome = { error: toNodeError(ctx, s.reason, record.itemIndex) };
+	});
+	return { stopped, running };
 }
 
 /**

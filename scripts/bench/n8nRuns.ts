@@ -24,6 +24,8 @@ import { memoryOf, type Memory } from './procMemory';
 const MiB = 1024 * 1024;
 const SETTLE_SECONDS = 5;
 const CREDENTIAL = { id: 'benchAiStudios01', name: 'AI Studios (bench fake)' };
+/** the same key as a Header Auth credential, for n8n's HTTP Request node (the peer of part 4) */
+export const HEADER_CREDENTIAL = { id: 'benchHeaderAuth01', name: 'AI Studios key as header (bench fake)' };
 
 /** Builds the package (tsc, icons, codex files) into a temp folder, leaving the repo's dist alone. */
 export function buildPackage(): { dir: string; ms: number; cleanup(): void } {
@@ -57,12 +59,13 @@ export async function prepareN8n(server: FakeServer, distDir: string): Promise<N
 	const home = createN8nHome({ customExtensions: distDir, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
 	await importCredentials(home, [
 		{ ...CREDENTIAL, type: 'aiStudiosApi', data: { apiKey: server.provider(AiStudiosFake).apiKey, baseUrl: server.baseUrl } },
+		{ ...HEADER_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'Authorization', value: server.provider(AiStudiosFake).apiKey } },
 	]);
 	return { home, server, cleanup: () => home.cleanup() };
 }
 
-const credentialRef = { aiStudiosApi: CREDENTIAL };
-const trigger = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} };
+export const credentialRef = { aiStudiosApi: CREDENTIAL };
+export const trigger = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} };
 
 /** A finished job in the fake AI Studios (no submit request), with a file of `size` bytes. */
 export function finishedJob(server: FakeServer, id: string, size?: number): string {
@@ -70,6 +73,20 @@ export function finishedJob(server: FakeServer, id: string, size?: number): stri
 	fake.clock.create(server, { body: {} }, id);
 	fake.clock.complete(id, server.now());
 	if (size !== undefined) server.fileSizes.set(id, size);
+	return id;
+}
+
+const imported = new WeakMap<N8nHome, Map<string, string>>();
+
+/** Imports a workflow into the home once (by name) and gives its id; later rounds reuse it. */
+export async function importWorkflowOnce(home: N8nHome, workflow: { name: string } & Record<string, unknown>): Promise<string> {
+	const known = imported.get(home) ?? new Map<string, string>();
+	imported.set(home, known);
+	let id = known.get(workflow.name);
+	if (!id) {
+		id = (await importWorkflow(home, workflow)).id;
+		known.set(workflow.name, id);
+	}
 	return id;
 }
 
@@ -105,6 +122,8 @@ export interface MeasuredRun {
 	/** the whole group: RSS at download start, peak after */
 	groupAtDownloadStart: number;
 	groupPeakAfterStart: number;
+	/** RSS every 250 ms from the download start: ms after it, n8n's process, the others of its group */
+	timeline: Array<{ at: number; main: number; others: number }>;
 	stderr: string;
 }
 
@@ -134,6 +153,8 @@ export async function executeMeasured(bench: N8nBench, workflowId: string): Prom
 	let peak = 0;
 	let othersPeak = 0;
 	let groupPeak = 0;
+	const timeline: MeasuredRun['timeline'] = [];
+	let startedAt = 0;
 	const sample = () => {
 		const main = memoryOf(pid);
 		if (!main) return undefined;
@@ -142,6 +163,8 @@ export async function executeMeasured(bench: N8nBench, workflowId: string): Prom
 			peak = Math.max(peak, main.rss, main.hwm > start.main.hwm ? main.hwm : 0);
 			othersPeak = Math.max(othersPeak, others);
 			groupPeak = Math.max(groupPeak, main.rss + others);
+			const at = Date.now() - startedAt;
+			if (at >= timeline.length * 250) timeline.push({ at, main: main.rss, others });
 		}
 		return { main, others };
 	};
@@ -149,7 +172,11 @@ export async function executeMeasured(bench: N8nBench, workflowId: string): Prom
 		if (request.provider !== FILES || start) return;
 		members = groupMembers(pid);
 		const now = sample();
-		if (now) start = now;
+		if (now) {
+			start = now;
+			startedAt = Date.now();
+			timeline.push({ at: 0, main: now.main.rss, others: now.others });
+		}
 	};
 	const sampler = setInterval(sample, 20);
 	const membersRefresh = setInterval(() => (members = groupMembers(pid)), 500);
@@ -177,6 +204,7 @@ export async function executeMeasured(bench: N8nBench, workflowId: string): Prom
 		othersPeakAfterStart: othersPeak,
 		groupAtDownloadStart: start ? start.main.rss + start.others : NaN,
 		groupPeakAfterStart: groupPeak,
+		timeline,
 		stderr,
 	};
 }
@@ -185,7 +213,7 @@ export async function executeMeasured(bench: N8nBench, workflowId: string): Prom
  * Runs one of the plain-client helpers beside this file under the Node that runs n8n, and resolves
  * with the JSON line it prints last. Not execFileSync: the fake it talks to lives in this process.
  */
-function runHelper<T>(home: N8nHome, script: string, args: string[]): Promise<T> {
+export function runHelper<T>(home: N8nHome, script: string, args: string[]): Promise<T> {
 	return new Promise((resolve, reject) => {
 		const node = path.join(home.install.nodeBinDir, 'node');
 		const child = spawn(node, ['--import', 'tsx', path.join(__dirname, script), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -201,158 +229,15 @@ function runHelper<T>(home: N8nHome, script: string, args: string[]): Promise<T>
 	});
 }
 
-// ---------------------------------------------------------------- part 3
-
-export interface MemoryBench {
-	fileBytes: number;
-	big: MeasuredRun;
-	tiny: MeasuredRun;
-	/** n8n process: growth from download start to peak, 1 GiB run and tiny-file run */
-	bigGrowth: number;
-	tinyGrowth: number;
-	groupBigGrowth: number;
-	groupTinyGrowth: number;
-	storedBytes: number;
-	/** the same file streamed to disk by a plain axios → fs pipeline under the same Node: its RSS growth */
-	plainGrowth: number;
-}
-
-function nodeRun(result: ExecutionResult | undefined, name: string) {
+export function nodeRun(result: ExecutionResult | undefined, name: string) {
 	return result?.data?.resultData?.runData?.[name]?.[0] as
 		| { executionTime?: number; data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, { id?: string }> }>> } }
 		| undefined;
 }
 
-function failure(run: MeasuredRun, what: string): Error {
+export function failure(run: MeasuredRun, what: string): Error {
 	const error = run.result?.data?.resultData?.error;
 	return new Error(`${what}: n8n execute exit ${run.exitCode}${error ? `: ${JSON.stringify(error).slice(0, 400)}` : ''}\n${run.stderr.split('\n').slice(-15).join('\n')}`);
-}
-
-/** Get Result of a finished job whose file is `fileBytes` long, and the same with a tiny file. */
-export async function runMemoryBench(bench: N8nBench, fileBytes: number): Promise<MemoryBench> {
-	const { server, home } = bench;
-	const big = finishedJob(server, 'bench-result-1gib', fileBytes);
-	const tiny = finishedJob(server, 'bench-result-tiny', 150_000);
-	const workflow = (jobId: string) => ({
-		name: `bench: get result ${jobId}`,
-		nodes: [
-			trigger,
-			// n8n boots its task runner beside it at start: let that settle before the download begins
-			{ name: 'Settle', type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { amount: SETTLE_SECONDS, unit: 'seconds' }, webhookId: 'bench-settle' },
-			{
-				name: 'Get Result',
-				type: 'n8n-nodes-ai-video.aiStudios',
-				typeVersion: 1,
-				parameters: { operation: 'getResult', jobId },
-				credentials: credentialRef,
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'Settle', type: 'main', index: 0 }]] },
-			Settle: { main: [[{ node: 'Get Result', type: 'main', index: 0 }]] },
-		},
-	});
-	const tinyId = (await importWorkflow(home, workflow(tiny))).id;
-	const bigId = (await importWorkflow(home, workflow(big))).id;
-
-	const tinyRun = await executeMeasured(bench, tinyId);
-	if (tinyRun.exitCode !== 0) throw failure(tinyRun, 'Get Result (tiny file)');
-	const bigRun = await executeMeasured(bench, bigId);
-	if (bigRun.exitCode !== 0) throw failure(bigRun, 'Get Result (1 GiB file)');
-
-	const stored = nodeRun(bigRun.result, 'Get Result')?.data?.main?.[0]?.[0]?.binary?.data?.id ?? '';
-	const file = path.join(home.userFolder, '.n8n', 'storage', stored.replace(/^filesystem-v2:/, ''));
-	const storedBytes = fs.existsSync(file) ? fs.statSync(file).size : 0;
-	if (storedBytes) fs.rmSync(file);
-
-	const target = path.join(home.dir, 'bench-plain-download.mp4');
-	const reference = await runHelper<{ bytes: number; growth: number }>(home, 'plainDownload.ts', [server.fileUrl('aiStudios', big), target]);
-	fs.rmSync(target, { force: true });
-	if (reference.bytes !== fileBytes) throw new Error(`the plain download stored ${reference.bytes} of ${fileBytes} bytes`);
-	return {
-		fileBytes,
-		big: bigRun,
-		tiny: tinyRun,
-		bigGrowth: bigRun.peakAfterStart - bigRun.rssAtDownloadStart,
-		tinyGrowth: tinyRun.peakAfterStart - tinyRun.rssAtDownloadStart,
-		groupBigGrowth: bigRun.groupPeakAfterStart - bigRun.groupAtDownloadStart,
-		groupTinyGrowth: tinyRun.groupPeakAfterStart - tinyRun.groupAtDownloadStart,
-		storedBytes,
-		plainGrowth: reference.growth,
-	};
-}
-
-// ---------------------------------------------------------------- part 4
-
-export interface OverheadBench {
-	items: number;
-	/** n8n's executionTime of the Get Status node, per execution, and the best of them */
-	nodeRunsMs: number[];
-	nodeMs: number;
-	/** the same requests by a plain axios loop in its own Node 24 process: every round, and the best */
-	plainRoundsMs: number[];
-	plainMs: number;
-	/** requests the fake received during one execution */
-	statusRequests: number;
-}
-
-/**
- * `items` Get Status items in one execution (run `executions` times), against the same requests
- * sent `plainRounds` times by a plain client; the best of each side is compared.
- */
-export async function runOverheadBench(bench: N8nBench, items: number, plainRounds: number, executions: number): Promise<OverheadBench> {
-	const { server, home } = bench;
-	const jobIds = Array.from({ length: items }, (_, i) => finishedJob(server, `bench-status-${String(i).padStart(4, '0')}`));
-	const { id } = await importWorkflow(home, {
-		name: `bench: ${items} x get status`,
-		nodes: [
-			trigger,
-			{
-				name: 'Job IDs',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				parameters: { mode: 'raw', jsonOutput: JSON.stringify({ jobIds }) },
-			},
-			{
-				name: 'One item per job',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				parameters: { fieldToSplitOut: 'jobIds', options: { destinationFieldName: 'jobId' } },
-			},
-			// Job ID keeps its default, {{ $json.jobId }}: an expression per item, as users run it
-			{ name: 'Get Status', type: 'n8n-nodes-ai-video.aiStudios', typeVersion: 1, parameters: { operation: 'getStatus' }, credentials: credentialRef },
-		],
-		connections: {
-			Start: { main: [[{ node: 'Job IDs', type: 'main', index: 0 }]] },
-			'Job IDs': { main: [[{ node: 'One item per job', type: 'main', index: 0 }]] },
-			'One item per job': { main: [[{ node: 'Get Status', type: 'main', index: 0 }]] },
-		},
-	});
-
-	const nodeRunsMs: number[] = [];
-	let statusRequests = 0;
-	for (let n = 0; n < executions; n++) {
-		const before = server.requests.length;
-		const run = await executeMeasured(bench, id);
-		if (run.exitCode !== 0) throw failure(run, `${items} x Get Status`);
-		const statusNode = nodeRun(run.result, 'Get Status');
-		const out = statusNode?.data?.main?.[0] ?? [];
-		if (out.length !== items || out.some((item) => item.json.status !== 'completed')) {
-			throw new Error(`Get Status returned ${out.length} items, not ${items} completed jobs`);
-		}
-		nodeRunsMs.push(statusNode?.executionTime ?? NaN);
-		statusRequests = server.requests.length - before;
-	}
-
-	const idsFile = path.join(home.dir, 'bench-job-ids.json');
-	fs.writeFileSync(idsFile, JSON.stringify(jobIds));
-	const { roundsMs: plainRoundsMs } = await runHelper<{ roundsMs: number[] }>(home, 'plainClient.ts', [
-		server.baseUrl,
-		server.provider(AiStudiosFake).apiKey,
-		idsFile,
-		String(plainRounds),
-	]);
-	return { items, nodeRunsMs, nodeMs: Math.min(...nodeRunsMs), plainRoundsMs, plainMs: Math.min(...plainRoundsMs), statusRequests };
 }
 
 export const mib = (bytes: number) => bytes / MiB;
