@@ -52,7 +52,7 @@ function waitFields(defaultPollSeconds: number): INodeProperties[] {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to wait until each job ends and return the finished video, instead of returning the job at once. All items are submitted first, then followed together.',
+				'Whether to wait until each job ends and return the finished video, instead of returning the job at once. Each job is followed from its own submit, together with the others.',
 			displayOptions: { show: { operation: ['submit'] } },
 		},
 		{
