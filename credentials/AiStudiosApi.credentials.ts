@@ -17,7 +17,7 @@ import {
 	aiStudiosBaseUrl,
 	hasV3Keys,
 } from './aiStudiosAccess';
-import { apiKeyHeader, sessionTokenFields } from './common';
+import { apiKeyHeader, exchangeRequest, sessionTokenFields } from './common';
 
 /**
  * The v3 token exchange's answer: `{success, data: {token}}`, or `{success: false, error: {code,
@@ -119,27 +119,20 @@ export class AiStudiosApi implements ICredentialType {
 		// exchanges nothing.
 		if (!hasV3Keys(credentials)) return {};
 		const userKey = String(credentials.userKey);
-		let answer: TokenAnswer;
-		try {
-			answer = (await this.helpers.httpRequest({
+		const answer = await exchangeRequest<TokenAnswer>(
+			this,
+			{
 				method: 'POST',
 				url: `${aiStudiosBaseUrl(credentials, 'v3')}/api/odin/v3/auth/token`,
 				body: { appId: String(credentials.appId).trim(), userKey },
-				json: true,
-				disableFollowRedirect: true,
-			})) as TokenAnswer;
-		} catch (error) {
-			// Thrown without the HTTP response on purpose: n8n repeats a request whose error carries a
-			// 401 by running this exchange again, which would only be refused a second time.
-			const response = (error as { response?: { status?: number; data?: unknown } }).response;
-			throw new Error(
-				response?.status === undefined
-					? 'Could not reach the AI Studios token exchange: check the Base URL'
-					: `AI Studios refused the App ID and User Key (HTTP ` +
-						`${response.status}${refusalText(response.data, userKey)}). Check both in the ` +
-						`credential.`,
-			);
-		}
+			},
+			{
+				unreachable: 'Could not reach the AI Studios token exchange: check the Base URL',
+				refused: (status, body) =>
+					`AI Studios refused the App ID and User Key (HTTP ` +
+					`${status}${refusalText(body, userKey)}). Check both in the credential.`,
+			},
+		);
 		const token = answer?.data?.token ?? answer?.token;
 		if (answer?.success === false || typeof token !== 'string' || token === '') {
 			throw new Error(

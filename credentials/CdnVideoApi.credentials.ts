@@ -9,7 +9,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { baseUrlField, sessionTokenFields } from './common';
+import { baseUrlField, exchangeRequest, sessionTokenFields } from './common';
 
 /** CDNvideo's login answer: lifetime in milliseconds (about 6 hours). */
 interface CdnVideoLogin {
@@ -98,9 +98,9 @@ export class CdnVideoApi implements ICredentialType {
 	): Promise<IDataObject> {
 		if (credentials.authentication !== 'password') return {};
 		const baseUrl = String(credentials.baseUrl || CDN_VIDEO_BASE_URL).replace(/\/+$/, '');
-		let answer: CdnVideoLogin;
-		try {
-			answer = (await this.helpers.httpRequest({
+		const answer = await exchangeRequest<CdnVideoLogin>(
+			this,
+			{
 				method: 'POST',
 				url: `${baseUrl}/app/oauth/v1/token/`,
 				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -108,21 +108,15 @@ export class CdnVideoApi implements ICredentialType {
 					username: String(credentials.username ?? ''),
 					password: String(credentials.password ?? ''),
 				}).toString(),
-				json: true,
-				disableFollowRedirect: true,
-			})) as CdnVideoLogin;
-		} catch (error) {
-			// Thrown without the HTTP response on purpose: n8n repeats a request whose error carries a
-			// 401, and every refused login counts towards CDNvideo's lock of the account.
-			const status = (error as { response?: { status?: number } }).response?.status;
-			throw new Error(
-				status === undefined
-					? 'Could not reach the CDNvideo login: check the Base URL'
-					: `CDNvideo refused the login of user "${String(credentials.username)}" (HTTP ` +
-						`${status}). Check the username and password; the login is not retried, because 7 ` +
-						`refused logins lock the account for 3 hours.`,
-			);
-		}
+			},
+			{
+				unreachable: 'Could not reach the CDNvideo login: check the Base URL',
+				refused: (status) =>
+					`CDNvideo refused the login of user "${String(credentials.username)}" (HTTP ` +
+					`${status}). Check the username and password; the login is not retried, because 7 ` +
+					`refused logins lock the account for 3 hours.`,
+			},
+		);
 		if (!answer?.token) throw new Error('The CDNvideo login answered without a token');
 		const lifetime = Number(answer.lifetime) > 0 ? Number(answer.lifetime) : DEFAULT_LIFETIME_MS;
 		return { sessionToken: answer.token, sessionExpiresAt: Date.now() + lifetime };

@@ -9,7 +9,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { baseUrlField, sessionTokenFields } from './common';
+import { baseUrlField, exchangeRequest, sessionTokenFields } from './common';
 
 /** HiDream's answer to the key exchange: `{code: 0, result: {token, expire_time}}`. */
 interface HiDreamTokenAnswer {
@@ -140,27 +140,16 @@ async function exchangeApiKey(
 	baseUrl: string,
 	apiKey: string,
 ): Promise<IDataObject> {
-	let answer: HiDreamTokenAnswer;
-	try {
-		answer = (await ctx.helpers.httpRequest({
-			method: 'GET',
-			url: `${baseUrl}/prod-api/user/apikey2token`,
-			headers: { 'Api-Key': apiKey },
-			json: true,
-			disableFollowRedirect: true,
-		})) as HiDreamTokenAnswer;
-	} catch (error) {
-		// Thrown without the HTTP response on purpose: n8n repeats a request whose error carries a
-		// 401 by running this exchange again, which would only be refused a second time. (A refused
-		// token is renewed once per execution by the nodes' request helper, not here.)
-		const response = (error as { response?: { status?: number; data?: unknown } }).response;
-		throw new Error(
-			response?.status === undefined
-				? 'Could not reach the HiDream token exchange: check the Base URL'
-				: `HiDream refused the API key (HTTP ${response.status}${refusalText(response.data)}). ` +
-					`Check the API key in the credential.`,
-		);
-	}
+	const answer = await exchangeRequest<HiDreamTokenAnswer>(
+		ctx,
+		{ method: 'GET', url: `${baseUrl}/prod-api/user/apikey2token`, headers: { 'Api-Key': apiKey } },
+		{
+			unreachable: 'Could not reach the HiDream token exchange: check the Base URL',
+			refused: (status, body) =>
+				`HiDream refused the API key (HTTP ${status}${refusalText(body)}). ` +
+				`Check the API key in the credential.`,
+		},
+	);
 	if (answer?.code !== undefined && Number(answer.code) !== 0) {
 		throw new Error(
 			`HiDream refused the API key (code ` +

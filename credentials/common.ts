@@ -1,5 +1,6 @@
 import type {
 	ICredentialDataDecryptedObject,
+	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -50,4 +51,40 @@ export function apiKeyHeader(header: string) {
 		...requestOptions,
 		headers: { ...requestOptions.headers, [header]: String(credentials.apiKey ?? '') },
 	});
+}
+
+/** What the user is told when a token exchange (login) fails. */
+export interface ExchangeFailure {
+	/** no HTTP answer at all */
+	unreachable: string;
+	/** an HTTP error answer: its status and body */
+	refused(status: number, body: unknown): string;
+}
+
+/**
+ * A credential's token exchange (login) request, as JSON, redirects not followed. A failure is
+ * thrown without the HTTP response on purpose: n8n repeats a request whose error carries a 401 by
+ * running the exchange again, which would only be refused a second time (and CDNvideo counts every
+ * refused login towards locking the account). A refused token is renewed once per execution by the
+ * nodes' request helper, not here. A plain Error: preAuthentication runs without a node, and n8n
+ * shows its message with the credential.
+ */
+export async function exchangeRequest<T>(
+	helper: IHttpRequestHelper,
+	request: IHttpRequestOptions,
+	failure: ExchangeFailure,
+): Promise<T> {
+	const sent = await helper.helpers
+		.httpRequest({ ...request, json: true, disableFollowRedirect: true })
+		.then(
+			(answer: unknown) => ({ answer: answer as T }),
+			(error: unknown) => ({ error }),
+		);
+	if ('answer' in sent) return sent.answer;
+	const response = (sent.error as { response?: { status?: number; data?: unknown } }).response;
+	throw new Error(
+		response?.status === undefined
+			? failure.unreachable
+			: failure.refused(response.status, response.data),
+	);
 }
