@@ -10,9 +10,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { CdnVideoFake, OPENAI_SANDBOX_KEY, OpenAiFake, messageText, startFakeProviders, type FakeServer } from '../fakes';
-import { REPO_ROOT, createN8nHome, ensureN8n, importCredentials, startN8nServer, type N8nHome, type N8nServer } from './n8n';
-import { sandboxCredentialList } from './sandboxCredentials';
+import { CdnVideoFake, OPENAI_SANDBOX_KEY, OpenAiFake, messageText, type FakeServer } from '../fakes';
+import { REPO_ROOT, startN8nServer, type N8nHome, type N8nServer } from './n8n';
+import { startSandbox, stopSandbox } from './sandboxHome';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -26,13 +26,7 @@ let chatUrl: string;
 let workflowId: string;
 
 beforeAll(async () => {
-	if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes', 'CdnVideo', 'CdnVideo.node.js'))) {
-		throw new Error('run `npm run build` before the end-to-end tests');
-	}
-	ensureN8n();
-	fakes = await startFakeProviders({ renderMs: 5_000 });
-	home = createN8nHome();
-	await importCredentials(home, sandboxCredentialList(fakes));
+	({ server: fakes, home } = await startSandbox({ nodes: ['CdnVideo/CdnVideo.node.js'], renderMs: 5_000 }));
 	n8n = await startN8nServer(home);
 	const workflow = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', EXAMPLE), 'utf8')) as Json;
 	const trigger = (workflow.nodes as Json[]).find((n) => n.type === '@n8n/n8n-nodes-langchain.chatTrigger')!;
@@ -44,8 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await n8n?.stop();
-	await fakes?.stop();
-	home?.cleanup();
+	await stopSandbox({ server: fakes, home });
 });
 
 beforeEach(() => fakes.reset());

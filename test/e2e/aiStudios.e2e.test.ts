@@ -6,18 +6,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { AiStudiosFake, startFakeProviders, videoBytes, type FakeServer } from '../fakes';
+import { AiStudiosFake, videoBytes, type FakeServer } from '../fakes';
 import {
 	REPO_ROOT,
-	createN8nHome,
-	ensureN8n,
 	executeWorkflow,
-	importCredentials,
 	importWorkflow,
 	nodeItems,
 	readBinaryData,
 	type N8nHome,
 } from './n8n';
+import { startSandbox, stopSandbox } from './sandboxHome';
+import { sandboxCredentialList } from './sandboxCredentials';
 
 const SEED_JOBS = [
 	{ language: 'ko', text: '안녕하세요, 저는 첫번째 작업입니다.', model: 'M000004017', clothes: 'BG00006160' },
@@ -33,21 +32,16 @@ let fake: AiStudiosFake;
 let home: N8nHome;
 
 beforeAll(async () => {
-	if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes', 'AiStudios', 'AiStudios.node.js'))) {
-		throw new Error('dist/ has no AI Studios node: run `npm run build` before the end-to-end tests');
-	}
-	ensureN8n();
-	server = await startFakeProviders({ renderMs: RENDER_MS });
+	({ server, home } = await startSandbox({
+		nodes: ['AiStudios/AiStudios.node.js'],
+		renderMs: RENDER_MS,
+		// the credential the examples reference, pointed at the fake: its v2 API key and v3 App ID + User Key
+		credentials: (fakes) => sandboxCredentialList(fakes).filter((c) => c.type === 'aiStudiosApi'),
+	}));
 	fake = server.provider(AiStudiosFake);
-	home = createN8nHome();
-	// the credential the examples reference, pointed at the fake: its v2 API key and v3 App ID + User Key
-	await importCredentials(home, [{ id: 'aistudios-sandbox', name: 'AI Studios sandbox', type: 'aiStudiosApi', data: fake.sandboxCredentials(server.baseUrl).aiStudiosApi }]);
 }, 45 * 60_000);
 
-afterAll(async () => {
-	home?.cleanup();
-	await server?.stop();
-});
+afterAll(async () => await stopSandbox({ server, home }));
 
 beforeEach(() => {
 	server.reset();

@@ -4,11 +4,10 @@
  * the v3 dropdowns (loadOptions through n8n's own request path and credentials).
  * Needs the built package (npm run build).
  */
-import * as fs from 'fs';
-import * as path from 'path';
 
-import { AiStudiosFake, startFakeProviders, type FakeServer } from '../fakes';
-import { REPO_ROOT, createN8nHome, ensureN8n, importCredentials, startN8nServer, type N8nHome, type N8nServer } from './n8n';
+import { AiStudiosFake, type FakeServer } from '../fakes';
+import { startN8nServer, type N8nHome, type N8nServer } from './n8n';
+import { startSandbox, stopSandbox } from './sandboxHome';
 
 let fakes: FakeServer;
 let fake: AiStudiosFake;
@@ -22,26 +21,25 @@ const CREDENTIALS = {
 };
 
 beforeAll(async () => {
-	if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes', 'AiStudios', 'AiStudios.node.js'))) {
-		throw new Error('dist/ has no AI Studios node: run `npm run build` before the end-to-end tests');
-	}
-	ensureN8n();
-	fakes = await startFakeProviders();
+	({ server: fakes, home } = await startSandbox({
+		nodes: ['AiStudios/AiStudios.node.js'],
+		credentials: (sandbox) => {
+			const keys = sandbox.provider(AiStudiosFake);
+			const baseUrl = sandbox.baseUrl;
+			return [
+				{ ...CREDENTIALS.v3, type: 'aiStudiosApi', data: { appId: keys.v3.appId, userKey: keys.v3.userKey, baseUrl } },
+				{ ...CREDENTIALS.wrong, type: 'aiStudiosApi', data: { appId: keys.v3.appId, userKey: 'WRONG-user-key-e2e-41c9', baseUrl } },
+				{ ...CREDENTIALS.v2, type: 'aiStudiosApi', data: { apiKey: keys.apiKey, baseUrl } },
+			];
+		},
+	}));
 	fake = fakes.provider(AiStudiosFake);
-	home = createN8nHome();
-	const baseUrl = fakes.baseUrl;
-	await importCredentials(home, [
-		{ ...CREDENTIALS.v3, type: 'aiStudiosApi', data: { appId: fake.v3.appId, userKey: fake.v3.userKey, baseUrl } },
-		{ ...CREDENTIALS.wrong, type: 'aiStudiosApi', data: { appId: fake.v3.appId, userKey: 'WRONG-user-key-e2e-41c9', baseUrl } },
-		{ ...CREDENTIALS.v2, type: 'aiStudiosApi', data: { apiKey: fake.apiKey, baseUrl } },
-	]);
 	server = await startN8nServer(home);
 }, 45 * 60_000);
 
 afterAll(async () => {
 	await server?.stop();
-	home?.cleanup();
-	await fakes?.stop();
+	await stopSandbox({ server: fakes, home });
 });
 
 beforeEach(() => {

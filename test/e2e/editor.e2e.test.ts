@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'puppeteer-core';
 
-import { AiStudiosFake, CdnVideoFake, defaultCdnConfigurations, startFakeProviders, type CdnConfigurations, type FakeServer } from '../fakes';
+import { AiStudiosFake, CdnVideoFake, defaultCdnConfigurations, type CdnConfigurations, type FakeServer } from '../fakes';
 import {
 	addCollectionOption,
 	canvasNode,
@@ -26,8 +26,8 @@ import {
 	testId,
 	trackOptionLoads,
 } from './browser';
-import { PACKAGE_NODE_PREFIX, REPO_ROOT, createN8nHome, ensureN8n, importCredentials, startN8nServer, type N8nHome, type N8nServer } from './n8n';
-import { sandboxCredentialList } from './sandboxCredentials';
+import { PACKAGE_NODE_PREFIX, REPO_ROOT, startN8nServer, type N8nHome, type N8nServer } from './n8n';
+import { startSandbox, stopSandbox } from './sandboxHome';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -53,13 +53,7 @@ let page: Page;
 const workflowIds: Record<string, string> = {};
 
 beforeAll(async () => {
-	if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes', 'CdnVideo', 'CdnVideo.node.js'))) {
-		throw new Error('run `npm run build` before the end-to-end tests');
-	}
-	ensureN8n();
-	fakes = await startFakeProviders({ renderMs: 4_000 });
-	home = createN8nHome();
-	await importCredentials(home, sandboxCredentialList(fakes));
+	({ server: fakes, home } = await startSandbox({ nodes: ['CdnVideo/CdnVideo.node.js'], renderMs: 4_000 }));
 	n8n = await startN8nServer(home);
 	for (const file of exampleFiles) workflowIds[file] = await n8n.createWorkflow(example(file));
 	browser = await launchChromium();
@@ -71,8 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await browser?.close();
 	await n8n?.stop();
-	await fakes?.stop();
-	home?.cleanup();
+	await stopSandbox({ server: fakes, home });
 });
 
 beforeEach(() => {

@@ -8,20 +8,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { CdnVideoFake, HiDreamFake, startFakeProviders, videoBytes, type FakeServer } from '../fakes';
+import { CdnVideoFake, HiDreamFake, videoBytes, type FakeServer } from '../fakes';
 import {
 	REPO_ROOT,
-	createN8nHome,
-	ensureN8n,
 	executeWorkflow,
 	formatRun,
-	importCredentials,
 	importWorkflow,
 	nodeItems,
 	readBinaryData,
 	type N8nHome,
 } from './n8n';
-import { sandboxCredentialList } from './sandboxCredentials';
+import { startSandbox, stopSandbox } from './sandboxHome';
 
 /** long enough for the example's 2 s Wait to poll at least twice, short enough to keep the suite quick */
 const RENDER_MS = 6_000;
@@ -33,22 +30,11 @@ let server: FakeServer;
 let home: N8nHome;
 
 beforeAll(async () => {
-	for (const node of ['CdnVideo/CdnVideo.node.js', 'HiDream/HiDream.node.js']) {
-		if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes', node))) {
-			throw new Error(`dist/nodes/${node} is missing: run \`npm run build\` before the end-to-end tests`);
-		}
-	}
-	ensureN8n();
-	server = await startFakeProviders({ renderMs: RENDER_MS });
-	home = createN8nHome();
 	// the credentials the examples reference (ids cdnvideo-sandbox, ...), pointed at the fakes
-	await importCredentials(home, sandboxCredentialList(server));
+	({ server, home } = await startSandbox({ nodes: ['CdnVideo/CdnVideo.node.js', 'HiDream/HiDream.node.js'], renderMs: RENDER_MS }));
 }, 45 * 60_000);
 
-afterAll(async () => {
-	home?.cleanup();
-	await server?.stop();
-});
+afterAll(async () => await stopSandbox({ server, home }));
 
 beforeEach(() => {
 	server.reset();

@@ -6,9 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { HiDreamFake, hiDreamV3ResultsPath, hiDreamV3SubmitPath, startFakeProviders, videoBytes, type FakeServer } from '../fakes';
-import { REPO_ROOT, createN8nHome, ensureN8n, executeWorkflow, formatRun, importCredentials, importWorkflow, nodeItems, readBinaryData, type N8nHome } from './n8n';
-import { sandboxCredentialList } from './sandboxCredentials';
+import { HiDreamFake, hiDreamV3ResultsPath, hiDreamV3SubmitPath, videoBytes, type FakeServer } from '../fakes';
+import { REPO_ROOT, executeWorkflow, formatRun, importWorkflow, nodeItems, readBinaryData, type N8nHome } from './n8n';
+import { startSandbox, stopSandbox } from './sandboxHome';
 
 const RENDER_MS = 5_000;
 
@@ -19,20 +19,11 @@ let fake: HiDreamFake;
 let home: N8nHome;
 
 beforeAll(async () => {
-	if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes', 'HiDream', 'HiDream.node.js'))) {
-		throw new Error('dist/ has no HiDream node: run `npm run build` before the end-to-end tests');
-	}
-	ensureN8n();
-	server = await startFakeProviders({ renderMs: RENDER_MS });
+	({ server, home } = await startSandbox({ nodes: ['HiDream/HiDream.node.js'], renderMs: RENDER_MS }));
 	fake = server.provider(HiDreamFake);
-	home = createN8nHome();
-	await importCredentials(home, sandboxCredentialList(server));
 }, 45 * 60_000);
 
-afterAll(async () => {
-	home?.cleanup();
-	await server?.stop();
-});
+afterAll(async () => await stopSandbox({ server, home }));
 
 beforeEach(() => {
 	server.reset();

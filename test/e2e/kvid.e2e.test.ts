@@ -5,18 +5,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { KvidFake, startFakeProviders, videoBytes, type FakeServer } from '../fakes';
+import { KvidFake, videoBytes, type FakeServer } from '../fakes';
 import {
 	REPO_ROOT,
-	createN8nHome,
-	ensureN8n,
 	executeWorkflow,
-	importCredentials,
 	importWorkflow,
 	nodeItems,
 	readBinaryData,
 	type N8nHome,
 } from './n8n';
+import { startSandbox, stopSandbox } from './sandboxHome';
 
 const RENDER_MS = 5_000;
 
@@ -32,21 +30,16 @@ let fake: KvidFake;
 let home: N8nHome;
 
 beforeAll(async () => {
-	if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes', 'Kvid', 'Kvid.node.js'))) {
-		throw new Error('dist/ has no kvid node: run `npm run build` before the end-to-end tests');
-	}
-	ensureN8n();
-	server = await startFakeProviders({ renderMs: RENDER_MS });
+	({ server, home } = await startSandbox({
+		nodes: ['Kvid/Kvid.node.js'],
+		renderMs: RENDER_MS,
+		// the credential the example references, pointed at the fake (the legacy API needs no credit pool)
+		credentials: (fakes) => [{ id: 'kvid-sandbox', name: 'kvid sandbox', type: 'kvidApi', data: { apiKey: fakes.provider(KvidFake).apiKey, baseUrl: fakes.baseUrl } }],
+	}));
 	fake = server.provider(KvidFake);
-	home = createN8nHome();
-	// the credential the example references, pointed at the fake
-	await importCredentials(home, [{ id: 'kvid-sandbox', name: 'kvid sandbox', type: 'kvidApi', data: { apiKey: fake.apiKey, baseUrl: server.baseUrl } }]);
 }, 45 * 60_000);
 
-afterAll(async () => {
-	home?.cleanup();
-	await server?.stop();
-});
+afterAll(async () => await stopSandbox({ server, home }));
 
 beforeEach(() => {
 	server.reset();

@@ -8,8 +8,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { KvidGenerationFake, startFakeProviders, videoBytes, type FakeServer } from '../fakes';
-import { REPO_ROOT, createN8nHome, ensureN8n, executeWorkflow, formatRun, importCredentials, importWorkflow, nodeItems, readBinaryData, type N8nHome } from './n8n';
+import { KvidGenerationFake, videoBytes, type FakeServer } from '../fakes';
+import { REPO_ROOT, executeWorkflow, formatRun, importWorkflow, nodeItems, readBinaryData, type N8nHome } from './n8n';
+import { startSandbox, stopSandbox } from './sandboxHome';
 import { sandboxCredentialList } from './sandboxCredentials';
 
 const RENDER_MS = 5_000;
@@ -21,20 +22,15 @@ let fake: KvidGenerationFake;
 let home: N8nHome;
 
 beforeAll(async () => {
-	if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes', 'Kvid', 'Kvid.node.js'))) {
-		throw new Error('dist/ has no kvid node: run `npm run build` before the end-to-end tests');
-	}
-	ensureN8n();
-	server = await startFakeProviders({ renderMs: RENDER_MS });
+	({ server, home } = await startSandbox({
+		nodes: ['Kvid/Kvid.node.js'],
+		renderMs: RENDER_MS,
+		credentials: (fakes) => sandboxCredentialList(fakes).filter((c) => c.type === 'kvidApi'),
+	}));
 	fake = server.provider(KvidGenerationFake);
-	home = createN8nHome();
-	await importCredentials(home, sandboxCredentialList(server).filter((c) => c.type === 'kvidApi'));
 }, 45 * 60_000);
 
-afterAll(async () => {
-	home?.cleanup();
-	await server?.stop();
-});
+afterAll(async () => await stopSandbox({ server, home }));
 
 beforeEach(() => {
 	server.reset();
