@@ -166,7 +166,10 @@ export class AiStudiosFake implements FakeProvider {
 	private scheduleWebhook(job: AiStudiosJob, server: FakeServer): void {
 		const timer = setTimeout(() => {
 			this.webhookTimers.delete(timer);
-			if (this.clock.state(job, server.now()) !== 'completed') return;
+			const state = this.clock.state(job, server.now());
+			// a timer may fire a millisecond before Date.now() reaches the end: look again, never drop the call
+			if (state === 'queued' || state === 'processing') return this.scheduleWebhook(job, server);
+			if (state !== 'completed') return;
 			const url = new URL(job.webhook as string);
 			url.searchParams.set('videoUrl', server.fileUrl(this.name, job.id));
 			url.searchParams.set('duration', String(this.durationSeconds));
@@ -177,7 +180,7 @@ export class AiStudiosFake implements FakeProvider {
 					this.webhookCalls.push({ url: url.toString(), status: answer.status });
 				})
 				.catch((error: unknown) => this.webhookCalls.push({ url: url.toString(), error: String(error) }));
-		}, Math.max(0, job.renderMs + this.urlLagMs));
+		}, Math.max(1, job.createdAt + job.renderMs + this.urlLagMs - server.now()));
 		// a pending webhook never keeps the process alive; reset() drops it
 		timer.unref();
 		this.webhookTimers.add(timer);

@@ -252,7 +252,10 @@ export class AiStudiosV3 {
 	private scheduleWebhook(job: AiStudiosJob, server: FakeServer): void {
 		const timer = setTimeout(() => {
 			this.webhookTimers.delete(timer);
-			if (this.clock.state(job, server.now()) !== 'completed' || !job.v3?.webhookUrl) return;
+			const state = this.clock.state(job, server.now());
+			// a timer may fire a millisecond before Date.now() reaches the end: look again, never drop the call
+			if (state === 'queued' || state === 'processing') return this.scheduleWebhook(job, server);
+			if (state !== 'completed' || !job.v3?.webhookUrl) return;
 			const url = job.v3.webhookUrl;
 			const body = { progress: 100, backendTaskId: job.v3.taskId ?? job.id, credit: 1, download_url: this.settings.fileUrl(server, job.id) };
 			fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
@@ -261,7 +264,7 @@ export class AiStudiosV3 {
 					this.webhookCalls.push({ url, body, status: answer.status });
 				})
 				.catch((error: unknown) => this.webhookCalls.push({ url, body, error: String(error) }));
-		}, Math.max(0, job.renderMs + this.settings.urlLagMs()));
+		}, Math.max(1, job.createdAt + job.renderMs + this.settings.urlLagMs() - server.now()));
 		timer.unref();
 		this.webhookTimers.add(timer);
 	}

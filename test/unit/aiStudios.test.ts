@@ -131,7 +131,7 @@ describe('submit', () => {
 			server.renderMs = 150;
 			const [item] = await run({ ...FROM_ITEM, options: { webhook: hook } }, [seedItem(1)]);
 			expect(submits()[0].body).toEqual({ ...SEED_JOBS[1], webhook: hook });
-			for (let i = 0; i < 100 && fake.webhookCalls.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+			for (let i = 0; i < 500 && fake.webhookCalls.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
 			expect(fake.webhookCalls).toHaveLength(1);
 			expect(fake.webhookCalls[0].status).toBe(200);
 			const called = new URL(calls[0], 'http://x');

@@ -104,7 +104,7 @@ describe('submit', () => {
 			const options = { resolution: '4k', workspaceId: 'ws-training-02', webhookUrl: hook };
 			const [[item]] = await run({ ...FROM_ITEM, options }, [seedItems()[1]]);
 			expect(submits()[0].body).toEqual({ ...SEED_JOBS[1], isExport: true, ...options });
-			for (let i = 0; i < 100 && bodies.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+			for (let i = 0; i < 500 && bodies.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
 			const id = item.json.jobId as string;
 			expect(bodies).toEqual([{ method: 'POST', url: '/done', body: { progress: 100, backendTaskId: id, credit: 1, download_url: server.fileUrl('aiStudios', id) } }]);
 		} finally {

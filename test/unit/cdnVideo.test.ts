@@ -4,6 +4,7 @@ import { CdnVideoApi } from '../../credentials/CdnVideoApi.credentials';
 import { CdnVideo } from '../../nodes/CdnVideo/CdnVideo.node';
 import { toJobStatus } from '../../nodes/CdnVideo/job';
 import { CdnVideoFake, FILES, startFakeProviders, videoBytes, type FakeServer } from '../fakes';
+import { until } from '../helpers/clock';
 import { CredentialStore, loadOptions, runNode, testCredential, type RunOptions } from '../helpers/n8nContext';
 
 const PASSWORD = 'sandbox-pass';
@@ -289,11 +290,11 @@ describe('CDNvideo getStatus', () => {
 	});
 
 	it('follows a job from queued to completed, reading the jobId of the previous item by default', async () => {
-		server.renderMs = 600;
+		server.renderMs = 600_000;
 		const jobId = await submitOne();
 		const first = await run({ operation: 'getStatus' }, { items: [{ json: { jobId } }] });
 		expect(['queued', 'processing']).toContain(first.output[0][0].json.status);
-		await new Promise((r) => setTimeout(r, 700));
+		server.now = () => Date.now() + 600_000;
 		const later = await run({ operation: 'getStatus' }, { items: [{ json: { jobId } }] });
 		expect(later.output[0][0].json.status).toBe('completed');
 	});
@@ -633,7 +634,7 @@ describe('CDNvideo wait for completion', () => {
 		const controller = new AbortController();
 		const items = [{ json: { s: 'a' } }, { json: { s: 'b' } }];
 		const pending = run({ ...submitParams, script: '={{ $json.s }}', waitForCompletion: true, waitOptions: { pollInterval: 1 } }, { items, abortSignal: controller.signal });
-		await new Promise((r) => setTimeout(r, 500));
+		await until(() => fake.jobs.size === 2, 20_000);
 		controller.abort();
 		const error = await failure(pending);
 		const ids = [...fake.jobs.keys()];

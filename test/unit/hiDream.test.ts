@@ -573,8 +573,7 @@ describe('HiDream credential', () => {
 		const store = new CredentialStore(apiKeyCredentials());
 		const items = Array.from({ length: 3 }, () => ({ json: {} }));
 		const pending = runNode(options({ ...submitParams, waitForCompletion: true, waitOptions: { pollInterval: 1, download: false } }, { credentials: apiKeyCredentials(), items }), store);
-		await new Promise((r) => setTimeout(r, 500));
-		expect(fake.acceptedSubmits).toBe(3);
+		await until(() => fake.acceptedSubmits === 3, 20_000);
 		fake.expireTokens();
 		const { output } = await pending;
 		expect(output[0].map((i) => i.json.status)).toEqual(['completed', 'completed', 'completed']);
@@ -674,10 +673,10 @@ describe('HiDream wait for completion', () => {
 	});
 
 	it('a task failing the content review gives its item an error with the jobId while the others finish', async () => {
-		server.renderMs = 800;
+		server.renderMs = 3000;
 		const items = Array.from({ length: 2 }, () => ({ json: {} }));
 		const pending = run({ ...submitParams, waitForCompletion: true, waitOptions: { pollInterval: 1, download: false } }, { items, continueOnFail: true });
-		await new Promise((r) => setTimeout(r, 300));
+		await until(() => fake.jobs.size === 2, 20_000);
 		const first = [...fake.jobs.keys()][0];
 		fake.forceTaskStatus(first, 4);
 		const { output } = await pending;
