@@ -13,13 +13,17 @@
  *  peer (part 4): 500 Get Status items through this node and through n8n's HTTP Request node in
  *     the same execution, and a plain client sending the same requests (information);
  *  hidream (part 5): status requests per job for 50 followed text-to-video jobs, batch results
- *     against one request per job, and 20 text-to-video jobs at 10 a minute against the physical limit.
- * Parts 3 and 4 need the n8n that scripts/install-n8n.sh caches (installed on first use, ~6 min).
+ *     against one request per job, and 20 text-to-video jobs at 10 a minute against the physical limit;
+ *  callback (part 6): 20 HiDream jobs (5 webhook-started executions × 4 items) in a real n8n in queue
+ *     mode (redis, n8n start + n8n worker), Submit waiting by callback against Wait for Completion:
+ *     makespan, status requests, and the worker-slot seconds held (Bull's active jobs in redis).
+ * Parts 3, 4 and 6 need the n8n that scripts/install-n8n.sh caches (installed on first use, ~6 min).
  * Ends with a table: metric, measured, target, PASS/MISS. About 20 min on 2 cores.
  */
 import * as os from 'node:os';
 
 import { startFakeProviders } from '../test/fakes';
+import { callbackRows } from './bench/callbackRows';
 import { harnessOverhead } from './bench/harnessOverhead';
 import { hiDreamRows } from './bench/hiDreamRows';
 import { jobBenches, jobRows } from './bench/jobRows';
@@ -27,7 +31,7 @@ import { memoryRows, peerRows } from './bench/n8nRows';
 import { buildPackage, prepareN8n } from './bench/n8nRuns';
 import { log, printTable, s, x, type Row } from './bench/table';
 
-const GROUPS = ['aistudios', 'cdnvideo', 'memory', 'peer', 'hidream'] as const;
+const GROUPS = ['aistudios', 'cdnvideo', 'memory', 'peer', 'hidream', 'callback'] as const;
 type Group = (typeof GROUPS)[number];
 
 function readOptions() {
@@ -104,6 +108,7 @@ async function main(): Promise<void> {
 	if (o.groups.has('cdnvideo')) rows.push(...(await jobRows(jobBenches.cdnvideo, jobOptions)));
 	rows.push(...(await n8nRows(o)));
 	if (o.groups.has('hidream')) rows.push(...(await hiDreamRows(o.renderMs, o.rounds)));
+	if (o.groups.has('callback')) rows.push(...(await callbackRows(o.renderMs, o.rounds, o.skipN8n)));
 	printTable(rows);
 	log();
 	log(`total ${s(Date.now() - started)}`);

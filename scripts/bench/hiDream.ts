@@ -68,7 +68,7 @@ export interface PacedRun {
 }
 
 /** One submit, one status check and one download by a plain client: the I/O no client avoids. */
-async function roundTrip(server: FakeServer): Promise<number> {
+export async function roundTrip(server: FakeServer): Promise<number> {
 	const renderMs = server.renderMs;
 	server.renderMs = 0;
 	const headers = { Authorization: `Bearer ${server.provider(HiDreamFake).staticToken}` };

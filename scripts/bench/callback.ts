@@ -1,0 +1,177 @@
+/**
+ * One run of the callback bench: EXECUTIONS webhook calls at once, each starting an execution of
+ * scripts/bench/hidream-callback.workflow.json (Webhook → Split Out → HiDream Submit of ITEMS
+ * text-to-video jobs with Wait for Completion), in the queue-mode n8n of ./queueMode.ts; then what
+ * n8n, the worker, redis and the fake HiDream saw.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { HiDreamFake, hiDreamV3SubmitPath, type FakeServer } from '../../test/fakes';
+import type { N8nHome } from '../../test/e2e/n8n';
+import { importWorkflowOnce } from './n8nRuns';
+import { workerJobs, type QueueStack } from './queueMode';
+
+export const EXECUTIONS = 5;
+export const ITEMS = 4;
+export type WaitMethod = 'callback' | 'poll';
+
+interface WorkflowJson {
+	name: string;
+	nodes: Array<{ name: string; parameters: Record<string, unknown>; webhookId?: string }>;
+	[key: string]: unknown;
+}
+interface OutputItem {
+	json?: Record<string, unknown>;
+	binary?: Record<string, unknown>;
+}
+/** what GET /api/v1/executions/<id>?includeData=true answers, as far as read here */
+export interface ExecutionJson {
+	id: string | number;
+	status: string;
+	startedAt: string;
+	stoppedAt: string;
+	data?: { resultData?: { runData?: Record<string, Array<{ data?: { main?: OutputItem[][] } }>> } };
+}
+
+const FINAL = ['success', 'error', 'crashed', 'canceled'];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The bench workflow for a wait method. Poll is the workflow without `waitMethod`, as saved before
+ * the callback existed (its default is poll); callback sets it.
+ */
+export function benchWorkflow(method: WaitMethod): WorkflowJson {
+	const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, 'hidream-callback.workflow.json'), 'utf8')) as WorkflowJson;
+	if (method === 'callback') return workflow;
+	const node = (name: string) => workflow.nodes.find((n) => n.name === name) as WorkflowJson['nodes'][number];
+	const render = node('Render');
+	delete render.parameters.waitMethod;
+	const trigger = node('Prompts');
+	trigger.parameters.path = 'bench-hidream-poll';
+	trigger.webhookId = 'b3e5c1a0-15be-4c0b-9a11-0c1a2b3c4db1';
+	return { ...workflow, name: workflow.name.replace(/callback$/, 'Wait for Completion, polling') };
+}
+
+/** Imports both workflows into the home (before n8n starts); the ids by wait method. */
+export async function importBenchWorkflows(home: N8nHome): Promise<Record<WaitMethod, string>> {
+	return {
+		callback: await importWorkflowOnce(home, benchWorkflow('callback')),
+		poll: await importWorkflowOnce(home, benchWorkflow('poll')),
+	};
+}
+
+export interface ModeRun {
+	method: WaitMethod;
+	executions: ExecutionJson[];
+	/** from the first webhook call to the last execution's stoppedAt (n8n's) */
+	makespanMs: number;
+	/** from the first webhook call to the first execution's startedAt */
+	firstStartMs: number;
+	/** items of the Submit node's output that are completed with a video in binary */
+	completedWithVideo: number;
+	submits: number;
+	/** submits whose notify_url is one of the run's executions' resume URL on the main */
+	resumeUrlSubmits: number;
+	statusRequests: number;
+	batchStatusRequests: number;
+	downloads: number;
+	callbacks: number;
+	callbackStatuses: Record<string, number>;
+	/** worker-slot seconds: Bull's active list integrated (see ./bullActive.ts) */
+	bullBusySeconds: number;
+	bullPeak: number;
+	/** per Bull job, "Worker started execution" → "Worker finished execution", summed */
+	logBusySeconds: number;
+	/** Bull jobs the worker ran for each execution */
+	jobsPerExecution: number[];
+}
+
+/** POSTs to a production webhook, repeating the ~1 s of 404 right after activation. */
+async function callWebhook(url: string, body: unknown): Promise<void> {
+	for (let i = 0; ; i++) {
+		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+		const text = await res.text();
+		if (res.status === 200) return;
+		if (res.status !== 404 || i >= 60) throw new Error(`webhook ${url}: HTTP ${res.status} ${text}`);
+		await sleep(250);
+	}
+}
+
+/** ids of the workflow's executions that have ended (the public API lists all but `running` ones) */
+async function endedExecutions(stack: QueueStack, workflowId: string): Promise<string[]> {
+	const list = await stack.main.api<{ data: Array<{ id: string; status: string }> }>('GET', `/executions?workflowId=${workflowId}&includeData=false&limit=250`);
+	return list.data.filter((e) => FINAL.includes(e.status)).map((e) => String(e.id));
+}
+
+export async function runMode(stack: QueueStack, fakes: FakeServer, workflowId: string, method: WaitMethod, round: number, timeoutMs: number): Promise<ModeRun> {
+	const fake = fakes.provider(HiDreamFake);
+	const before = new Set(await endedExecutions(stack, workflowId));
+	const marks = { requests: fakes.requests.length, files: fakes.filesRequests.length, callbacks: fake.callbacks.length, log: stack.worker.log().length };
+	const trigger = `${stack.main.webhookBase}webhook/${method === 'callback' ? 'bench-hidream-callback' : 'bench-hidream-poll'}`;
+	const started = Date.now();
+	await Promise.all(
+		Array.from({ length: EXECUTIONS }, (_, e) =>
+			callWebhook(trigger, { prompts: Array.from({ length: ITEMS }, (_, i) => ({ prompt: `A red fox in the snow, ${method} run ${round + 1}, execution ${e + 1}, take ${i + 1}` })) }),
+		),
+	);
+	let ids: string[] = [];
+	for (;;) {
+		ids = (await endedExecutions(stack, workflowId)).filter((id) => !before.has(id));
+		if (ids.length >= EXECUTIONS) break;
+		if (Date.now() - started > timeoutMs) throw new Error(`${method}: ${ids.length} of ${EXECUTIONS} executions ended within ${timeoutMs / 1000} s`);
+		await sleep(1_000);
+	}
+	// the worker leaves Bull's active list a moment after n8n saved the execution as ended
+	const settle = Date.now() + 5_000;
+	while (stack.bull.samples[stack.bull.samples.length - 1]?.active && Date.now() < settle) await sleep(100);
+	const ended = Date.now();
+
+	const executions = await Promise.all(ids.map((id) => stack.main.api<ExecutionJson>('GET', `/executions/${id}?includeData=true`)));
+	const times = (key: 'startedAt' | 'stoppedAt') => executions.map((e) => Date.parse(e[key]));
+	// the Submit node's last run: a resumed execution's output
+	const items = executions.flatMap((e) => {
+		const runs = e.data?.resultData?.runData?.Render ?? [];
+		return runs[runs.length - 1]?.data?.main?.[0] ?? [];
+	});
+	const requests = fakes.requests.slice(marks.requests).filter((r) => r.provider === 'hiDream');
+	const status = requests.filter((r) => /\/results(\/batch)?$/.test(r.path));
+	const submits = requests.filter((r) => r.method === 'POST' && r.path === hiDreamV3SubmitPath('txt2video'));
+	const resumeUrls = ids.map((id) => `${stack.main.webhookBase}webhook-waiting/${id}?`);
+	const notifyUrl = (body: unknown) => String((body as { notify_url?: unknown } | undefined)?.notify_url ?? '');
+	const callbacks = fake.callbacks.slice(marks.callbacks);
+	const jobs = workerJobs(stack.worker.log().slice(marks.log)).filter((j) => ids.includes(j.executionId));
+	return {
+		method,
+		executions,
+		makespanMs: Math.max(...times('stoppedAt')) - started,
+		firstStartMs: Math.min(...times('startedAt')) - started,
+		completedWithVideo: items.filter((i) => i.json?.status === 'completed' && i.binary?.data).length,
+		submits: submits.length,
+		resumeUrlSubmits: submits.filter((r) => resumeUrls.some((url) => notifyUrl(r.body).startsWith(url))).length,
+		statusRequests: status.length,
+		batchStatusRequests: status.filter((r) => r.path.endsWith('/batch')).length,
+		downloads: fakes.filesRequests.length - marks.files,
+		callbacks: callbacks.length,
+		callbackStatuses: callbacks.reduce<Record<string, number>>((n, c) => ({ ...n, [String(c.status ?? c.error)]: (n[String(c.status ?? c.error)] ?? 0) + 1 }), {}),
+		bullBusySeconds: stack.bull.busySeconds(started, ended),
+		bullPeak: stack.bull.peak(started, ended),
+		logBusySeconds: jobs.reduce((sum, j) => sum + ((j.finishedAt ?? ended) - j.startedAt), 0) / 1000,
+		jobsPerExecution: ids.map((id) => jobs.filter((j) => j.executionId === id).length),
+	};
+}
+
+/** What is wrong with a run (empty: every execution succeeded, every job submitted once and downloaded once). */
+export function runProblems(run: ModeRun): string[] {
+	const jobs = EXECUTIONS * ITEMS;
+	const problems: string[] = [];
+	const failed = run.executions.filter((e) => e.status !== 'success');
+	if (failed.length) problems.push(`${failed.length} executions not successful (${failed.map((e) => `${e.id}: ${e.status}`).join(', ')})`);
+	if (run.completedWithVideo !== jobs) problems.push(`${run.completedWithVideo} of ${jobs} items completed with a video`);
+	if (run.submits !== jobs) problems.push(`${run.submits} submits for ${jobs} jobs`);
+	if (run.downloads !== jobs) problems.push(`${run.downloads} downloads for ${jobs} jobs`);
+	// callback mode hands HiDream each execution's resume URL; Wait for Completion hands it none
+	const wanted = run.method === 'callback' ? jobs : 0;
+	if (run.resumeUrlSubmits !== wanted) problems.push(`${run.resumeUrlSubmits} submits carry the execution's resume URL as notify_url (want ${wanted})`);
+	return problems;
+}
