@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { HiDreamFake, hiDreamV3SubmitPath, type FakeServer } from '../../test/fakes';
 import type { N8nHome } from '../../test/e2e/n8n';
 import { importWorkflowOnce } from './n8nRuns';
+import { unfinishedExecution } from './callbackDiagnosis';
 import { workerJobs, type QueueStack } from './queueMode';
 
 export const EXECUTIONS = 5;
@@ -85,6 +86,10 @@ export interface ModeRun {
 	logBusySeconds: number;
 	/** Bull jobs the worker ran for each execution */
 	jobsPerExecution: number[];
+	/** ms after the first webhook call that the last of each happened (undefined: none did) */
+	timeline: Array<[string, number | undefined]>;
+	/** executions that had not ended by the timeout, with what the fake and n8n's log say of them */
+	unfinished: string[];
 }
 
 /** POSTs to a production webhook, repeating the ~1 s of 404 right after activation. */
@@ -98,15 +103,16 @@ async function callWebhook(url: string, body: unknown): Promise<void> {
 	}
 }
 
-/** ids of the workflow's executions that have ended (the public API lists all but `running` ones) */
-async function endedExecutions(stack: QueueStack, workflowId: string): Promise<string[]> {
-	const list = await stack.main.api<{ data: Array<{ id: string; status: string }> }>('GET', `/executions?workflowId=${workflowId}&includeData=false&limit=250`);
-	return list.data.filter((e) => FINAL.includes(e.status)).map((e) => String(e.id));
+/** the workflow's executions and their status (the public API lists `running` ones only when asked) */
+async function executionsOf(stack: QueueStack, workflowId: string): Promise<Map<string, string>> {
+	const list = (query: string) => stack.main.api<{ data: Array<{ id: string; status: string }> }>('GET', `/executions?workflowId=${workflowId}&includeData=false&limit=250${query}`);
+	const [all, running] = await Promise.all([list(''), list('&status=running')]);
+	return new Map([...all.data, ...running.data].map((e) => [String(e.id), e.status]));
 }
 
 export async function runMode(stack: QueueStack, fakes: FakeServer, workflowId: string, method: WaitMethod, round: number, timeoutMs: number): Promise<ModeRun> {
 	const fake = fakes.provider(HiDreamFake);
-	const before = new Set(await endedExecutions(stack, workflowId));
+	const before = new Set((await executionsOf(stack, workflowId)).keys());
 	const marks = { requests: fakes.requests.length, files: fakes.filesRequests.length, callbacks: fake.callbacks.length, log: stack.worker.log().length };
 	const trigger = `${stack.main.webhookBase}webhook/${method === 'callback' ? 'bench-hidream-callback' : 'bench-hidream-poll'}`;
 	const started = Date.now();
@@ -115,13 +121,16 @@ export async function runMode(stack: QueueStack, fakes: FakeServer, workflowId: 
 			callWebhook(trigger, { prompts: Array.from({ length: ITEMS }, (_, i) => ({ prompt: `A red fox in the snow, ${method} run ${round + 1}, execution ${e + 1}, take ${i + 1}` })) }),
 		),
 	);
-	let ids: string[] = [];
+	let fresh = new Map<string, string>();
 	for (;;) {
-		ids = (await endedExecutions(stack, workflowId)).filter((id) => !before.has(id));
-		if (ids.length >= EXECUTIONS) break;
-		if (Date.now() - started > timeoutMs) throw new Error(`${method}: ${ids.length} of ${EXECUTIONS} executions ended within ${timeoutMs / 1000} s`);
+		fresh = new Map([...(await executionsOf(stack, workflowId))].filter(([id]) => !before.has(id)));
+		const ended = [...fresh.values()].filter((status) => FINAL.includes(status)).length;
+		// past the timeout the run is reported as it stands: the executions that have not ended are named
+		if (ended >= EXECUTIONS || Date.now() - started > timeoutMs) break;
 		await sleep(1_000);
 	}
+	const ids = [...fresh.keys()];
+	const unfinished = ids.filter((id) => !FINAL.includes(fresh.get(id) as string));
 	// the worker leaves Bull's active list a moment after n8n saved the execution as ended
 	const settle = Date.now() + 5_000;
 	while (stack.bull.samples[stack.bull.samples.length - 1]?.active && Date.now() < settle) await sleep(100);
@@ -141,10 +150,24 @@ export async function runMode(stack: QueueStack, fakes: FakeServer, workflowId: 
 	const notifyUrl = (body: unknown) => String((body as { notify_url?: unknown } | undefined)?.notify_url ?? '');
 	const callbacks = fake.callbacks.slice(marks.callbacks);
 	const jobs = workerJobs(stack.worker.log().slice(marks.log)).filter((j) => ids.includes(j.executionId));
+	const last = (values: number[]) => {
+		const known = values.filter(Number.isFinite);
+		return known.length ? Math.max(...known) - started : undefined;
+	};
+	const rendered = [...fake.jobs.values()].filter((j) => j.createdAt >= started).map((j) => j.createdAt + j.renderMs);
+	const timeline: ModeRun['timeline'] = [
+		['submit', last(submits.map((r) => r.at))],
+		['render end', last(rendered)],
+		['callback', last(callbacks.map((c) => c.at))],
+		['status request', last(status.map((r) => r.at))],
+		['download', last(fakes.filesRequests.slice(marks.files).map((r) => r.at))],
+		['worker job start', last(jobs.map((j) => j.startedAt))],
+		['stoppedAt', last(times('stoppedAt'))],
+	];
 	return {
 		method,
 		executions,
-		makespanMs: Math.max(...times('stoppedAt')) - started,
+		makespanMs: unfinished.length ? NaN : (last(times('stoppedAt')) as number),
 		firstStartMs: Math.min(...times('startedAt')) - started,
 		completedWithVideo: items.filter((i) => i.json?.status === 'completed' && i.binary?.data).length,
 		submits: submits.length,
@@ -158,6 +181,8 @@ export async function runMode(stack: QueueStack, fakes: FakeServer, workflowId: 
 		bullPeak: stack.bull.peak(started, ended),
 		logBusySeconds: jobs.reduce((sum, j) => sum + ((j.finishedAt ?? ended) - j.startedAt), 0) / 1000,
 		jobsPerExecution: ids.map((id) => jobs.filter((j) => j.executionId === id).length),
+		timeline,
+		unfinished: unfinished.map((id) => unfinishedExecution(stack, fakes, id, fresh.get(id) as string, started)),
 	};
 }
 
@@ -165,6 +190,8 @@ export async function runMode(stack: QueueStack, fakes: FakeServer, workflowId: 
 export function runProblems(run: ModeRun): string[] {
 	const jobs = EXECUTIONS * ITEMS;
 	const problems: string[] = [];
+	if (run.unfinished.length) problems.push(`${run.unfinished.length} executions had not ended by the timeout`);
+	if (run.executions.length !== EXECUTIONS) problems.push(`${run.executions.length} executions for ${EXECUTIONS} webhook calls`);
 	const failed = run.executions.filter((e) => e.status !== 'success');
 	if (failed.length) problems.push(`${failed.length} executions not successful (${failed.map((e) => `${e.id}: ${e.status}`).join(', ')})`);
 	if (run.completedWithVideo !== jobs) problems.push(`${run.completedWithVideo} of ${jobs} items completed with a video`);

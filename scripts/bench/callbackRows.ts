@@ -23,8 +23,11 @@ function logRun(run: ModeRun, round: number, physicalMs: number): void {
 	log(`      makespan ${s(run.makespanMs)} (${x(run.makespanMs / physicalMs)} the physical limit; first execution started after ${s(run.firstStartMs)})`);
 	log(`      HiDream saw ${run.submits} submits, ${run.statusRequests} status requests (${run.batchStatusRequests} batch) = ${(run.statusRequests / JOBS).toFixed(2)} per job, ${run.downloads} downloads; ${run.callbacks} callbacks${statuses ? ` answered ${statuses}` : ''}`);
 	log(`      worker-busy ${secs(run.bullBusySeconds)} (Bull active jobs integrated; at most ${run.bullPeak} at once), ${secs(run.logBusySeconds)} by the worker's log; Bull jobs per execution: ${run.jobsPerExecution.join(' ')}`);
+	const timeline = run.timeline.filter(([, ms]) => ms !== undefined).map(([what, ms]) => `${what} ${((ms as number) / 1000).toFixed(1)}`);
+	log(`      the last of each, s after the first webhook call: ${timeline.join(', ')}`);
 	const problems = runProblems(run);
 	if (problems.length) log(`      PROBLEM: ${problems.join('; ')}`);
+	for (const what of run.unfinished) log(what.replace(/^/gm, '      '));
 }
 
 export async function callbackRows(renderMs: number, rounds: number, skipN8n: boolean): Promise<Row[]> {
@@ -46,7 +49,8 @@ export async function callbackRows(renderMs: number, rounds: number, skipN8n: bo
 		log('    LLEN bull:jobs:active every 100 ms integrated over the run (a Bull job is active from the moment a worker takes it until');
 		log('    it is done); checked against the worker\'s JSON log, "Worker started execution" → "Worker finished execution" per Bull job.');
 		log('    Status requests: the fake HiDream\'s log (single results and batch results).');
-		const timeoutMs = renderMs + 5 * 60_000;
+		// a run that has not ended by then is reported as it stands (the poll runs end within render + ~2 s)
+		const timeoutMs = 2 * renderMs + 60_000;
 		const results = await repeat(rounds, async (round) => {
 			const order: WaitMethod[] = round % 2 ? ['callback', 'poll'] : ['poll', 'callback'];
 			const byMethod = {} as Record<WaitMethod, ModeRun>;
