@@ -29,6 +29,7 @@ interface OutputItem {
 /** what GET /api/v1/executions/<id>?includeData=true answers, as far as read here */
 export interface ExecutionJson {
 	id: string | number;
+	workflowId: string;
 	status: string;
 	startedAt: string;
 	stoppedAt: string;
@@ -90,6 +91,10 @@ export interface ModeRun {
 	timeline: Array<[string, number | undefined]>;
 	/** executions that had not ended by the timeout, with what the fake and n8n's log say of them */
 	unfinished: string[];
+	/** executions of the run that n8n's public execution lists leave out (see unlisted()) */
+	unlisted: string[];
+	/** an execution beyond the EXECUTIONS expected exists */
+	extraExecution: boolean;
 }
 
 /** POSTs to a production webhook, repeating the ~1 s of 404 right after activation. */
@@ -103,40 +108,56 @@ async function callWebhook(url: string, body: unknown): Promise<void> {
 	}
 }
 
-/** the workflow's executions and their status (the public API lists `running` ones only when asked) */
-async function executionsOf(stack: QueueStack, workflowId: string): Promise<Map<string, string>> {
-	const list = (query: string) => stack.main.api<{ data: Array<{ id: string; status: string }> }>('GET', `/executions?workflowId=${workflowId}&includeData=false&limit=250${query}`);
-	const [all, running] = await Promise.all([list(''), list('&status=running')]);
-	return new Map([...all.data, ...running.data].map((e) => [String(e.id), e.status]));
+/** an execution's status from n8n's own record, undefined while it does not exist */
+async function statusOf(stack: QueueStack, id: string): Promise<string | undefined> {
+	return await stack.main.api<ExecutionJson>('GET', `/executions/${id}?includeData=false`).then(
+		(e) => e.status,
+		() => undefined,
+	);
+}
+
+/**
+ * Ids the public API's execution lists leave out. n8n drops from every list but `status=running`
+ * the executions its main process still holds as running in memory, whatever their record says.
+ */
+async function unlisted(stack: QueueStack, workflowId: string, ids: string[]): Promise<string[]> {
+	const list = async (query: string) =>
+		(await stack.main.api<{ data: Array<{ id: string }> }>('GET', `/executions?workflowId=${workflowId}&includeData=false&limit=250${query}`)).data.map((e) => String(e.id));
+	const listed = new Set([...(await list('')), ...(await list('&status=running'))]);
+	return ids.filter((id) => !listed.has(id));
 }
 
 export async function runMode(stack: QueueStack, fakes: FakeServer, workflowId: string, method: WaitMethod, round: number, timeoutMs: number): Promise<ModeRun> {
 	const fake = fakes.provider(HiDreamFake);
-	const before = new Set((await executionsOf(stack, workflowId)).keys());
 	const marks = { requests: fakes.requests.length, files: fakes.filesRequests.length, callbacks: fake.callbacks.length, log: stack.worker.log().length };
 	const trigger = `${stack.main.webhookBase}webhook/${method === 'callback' ? 'bench-hidream-callback' : 'bench-hidream-poll'}`;
+	// This n8n runs the bench alone: the webhook calls start the next EXECUTIONS execution ids.
+	// (Not found through the execution lists, which may leave finished ones out: see unlisted().)
+	const ids = Array.from({ length: EXECUTIONS }, (_, e) => String(stack.lastExecutionId + e + 1));
+	stack.lastExecutionId += EXECUTIONS;
 	const started = Date.now();
 	await Promise.all(
 		Array.from({ length: EXECUTIONS }, (_, e) =>
 			callWebhook(trigger, { prompts: Array.from({ length: ITEMS }, (_, i) => ({ prompt: `A red fox in the snow, ${method} run ${round + 1}, execution ${e + 1}, take ${i + 1}` })) }),
 		),
 	);
-	let fresh = new Map<string, string>();
+	let statuses: Array<string | undefined> = [];
 	for (;;) {
-		fresh = new Map([...(await executionsOf(stack, workflowId))].filter(([id]) => !before.has(id)));
-		const ended = [...fresh.values()].filter((status) => FINAL.includes(status)).length;
+		statuses = await Promise.all(ids.map((id) => statusOf(stack, id)));
 		// past the timeout the run is reported as it stands: the executions that have not ended are named
-		if (ended >= EXECUTIONS || Date.now() - started > timeoutMs) break;
+		if (statuses.every((status) => FINAL.includes(status as string)) || Date.now() - started > timeoutMs) break;
 		await sleep(1_000);
 	}
-	const ids = [...fresh.keys()];
-	const unfinished = ids.filter((id) => !FINAL.includes(fresh.get(id) as string));
+	const extra = await statusOf(stack, String(stack.lastExecutionId + 1));
+	const unfinished = ids.filter((_, n) => !FINAL.includes(statuses[n] as string));
 	// the worker leaves Bull's active list a moment after n8n saved the execution as ended
 	const settle = Date.now() + 5_000;
 	while (stack.bull.samples[stack.bull.samples.length - 1]?.active && Date.now() < settle) await sleep(100);
 	const ended = Date.now();
 
-	const executions = await Promise.all(ids.map((id) => stack.main.api<ExecutionJson>('GET', `/executions/${id}?includeData=true`)));
+	const executions = (await Promise.all(ids.map((id) => stack.main.api<ExecutionJson>('GET', `/executions/${id}?includeData=true`).catch(() => undefined)))).filter(
+		(e): e is ExecutionJson => e !== undefined && e.workflowId === workflowId,
+	);
 	const times = (key: 'startedAt' | 'stoppedAt') => executions.map((e) => Date.parse(e[key]));
 	// the Submit node's last run: a resumed execution's output
 	const items = executions.flatMap((e) => {
@@ -182,7 +203,9 @@ export async function runMode(stack: QueueStack, fakes: FakeServer, workflowId: 
 		logBusySeconds: jobs.reduce((sum, j) => sum + ((j.finishedAt ?? ended) - j.startedAt), 0) / 1000,
 		jobsPerExecution: ids.map((id) => jobs.filter((j) => j.executionId === id).length),
 		timeline,
-		unfinished: unfinished.map((id) => unfinishedExecution(stack, fakes, id, fresh.get(id) as string, started)),
+		unfinished: unfinished.map((id) => unfinishedExecution(stack, fakes, id, statuses[ids.indexOf(id)] ?? 'missing', started)),
+		unlisted: await unlisted(stack, workflowId, ids),
+		extraExecution: extra !== undefined,
 	};
 }
 
@@ -191,7 +214,7 @@ export function runProblems(run: ModeRun): string[] {
 	const jobs = EXECUTIONS * ITEMS;
 	const problems: string[] = [];
 	if (run.unfinished.length) problems.push(`${run.unfinished.length} executions had not ended by the timeout`);
-	if (run.executions.length !== EXECUTIONS) problems.push(`${run.executions.length} executions for ${EXECUTIONS} webhook calls`);
+	if (run.executions.length !== EXECUTIONS || run.extraExecution) problems.push(`${run.executions.length}${run.extraExecution ? ' and more' : ''} executions of the workflow for ${EXECUTIONS} webhook calls`);
 	const failed = run.executions.filter((e) => e.status !== 'success');
 	if (failed.length) problems.push(`${failed.length} executions not successful (${failed.map((e) => `${e.id}: ${e.status}`).join(', ')})`);
 	if (run.completedWithVideo !== jobs) problems.push(`${run.completedWithVideo} of ${jobs} items completed with a video`);

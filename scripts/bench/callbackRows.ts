@@ -25,6 +25,7 @@ function logRun(run: ModeRun, round: number, physicalMs: number): void {
 	log(`      worker-busy ${secs(run.bullBusySeconds)} (Bull active jobs integrated; at most ${run.bullPeak} at once), ${secs(run.logBusySeconds)} by the worker's log; Bull jobs per execution: ${run.jobsPerExecution.join(' ')}`);
 	const timeline = run.timeline.filter(([, ms]) => ms !== undefined).map(([what, ms]) => `${what} ${((ms as number) / 1000).toFixed(1)}`);
 	log(`      the last of each, s after the first webhook call: ${timeline.join(', ')}`);
+	if (run.unlisted.length) log(`      n8n's public API lists leave out execution ${run.unlisted.join(', ')} (its own record: ${run.unlisted.map((id) => run.executions.find((e) => String(e.id) === id)?.status ?? 'none').join(', ')})`);
 	const problems = runProblems(run);
 	if (problems.length) log(`      PROBLEM: ${problems.join('; ')}`);
 	for (const what of run.unfinished) log(what.replace(/^/gm, '      '));

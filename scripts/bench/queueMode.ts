@@ -29,6 +29,8 @@ export interface QueueStack {
 	worker: N8nWorker;
 	redis: Redis;
 	bull: BullActiveSampler;
+	/** the highest execution id the bench has started (the home is fresh: 0) */
+	lastExecutionId: number;
 	stop(): Promise<void>;
 }
 
@@ -64,7 +66,7 @@ export async function startQueueStack(fakes: FakeServer, distDir: string, import
 		]);
 		bull = new BullActiveSampler(redis.port);
 		await bull.start();
-		return { home, main, worker, redis, bull, stop };
+		return { home, main, worker, redis, bull, lastExecutionId: 0, stop };
 	} catch (error) {
 		await stop();
 		throw error;
