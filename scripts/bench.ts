@@ -18,7 +18,7 @@
  *     mode (redis, n8n start + n8n worker), Submit waiting by callback against Wait for Completion:
  *     makespan, status requests, and the worker-slot seconds held (Bull's active jobs in redis).
  * Parts 3, 4 and 6 need the n8n that scripts/install-n8n.sh caches (installed on first use, ~6 min).
- * Ends with a table: metric, measured, target, PASS/MISS. About 20 min on 2 cores.
+ * Ends with a table: metric, measured, target, PASS/MISS. About 21 min on 2 cores (callback: 3).
  */
 import * as os from 'node:os';
 
