@@ -38,8 +38,8 @@ export class BullActiveSampler {
 			for (let end = pending.indexOf('\r\n'); end >= 0; end = pending.indexOf('\r\n')) {
 				const line = pending.slice(0, end);
 				pending = pending.slice(end + 2);
-				if (!line.startsWith(':')) throw new Error(`redis answered LLEN with ${line}`);
-				this.samples.push({ at: Date.now(), active: Number(line.slice(1)) });
+				// an answer other than a count is no sample (a poll run without samples is reported as unmeasured)
+				if (line.startsWith(':')) this.samples.push({ at: Date.now(), active: Number(line.slice(1)) });
 				this.schedule();
 			}
 		});
