@@ -14,13 +14,15 @@ import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { HiDreamFake, videoBytes, type FakeServer } from '../fakes';
-import { sides, type FakeJob, type Side } from './callbackSides';
+import { HiDreamFake, type FakeServer } from '../fakes';
+import { expectResumed, expectWaitingIdle, finishAll, outputOf, startWaiting, type Started } from './callbackChecks';
+import { sides, type FakeJob } from './callbackSides';
 import { REPO_ROOT, importWorkflow, type N8nHome } from './n8n';
 import { startSandbox, stopSandbox } from './sandboxHome';
-import { executionsOf, startCluster, startExecutions, waitForStatus, type Cluster, type Mode } from './waitingCluster';
+import { startCluster, startExecutions, type Cluster, type Mode } from './waitingCluster';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// execution data as n8n returns it (JSON of many shapes)
+type Json = Record<string, any>;
 
 const HOLD_MS = 10 * 60_000;
 /** the deadline workflow's Timeout */
@@ -69,77 +71,6 @@ beforeAll(async () => {
 
 afterAll(async () => await stopSandbox({ server: fakes, home }));
 
-/** the last run's items of a node in an execution's data */
-function outputOf(execution: Json, node: string): Json[] {
-	const runs = execution.data?.resultData?.runData?.[node] as Json[] | undefined;
-	if (!runs?.length) throw new Error(`${node} did not run in execution ${execution.id}: ${JSON.stringify(execution.data?.resultData?.error ?? {})}`);
-	return runs[runs.length - 1].data?.main?.[0] ?? [];
-}
-
-interface Started {
-	ids: string[];
-	/** execution id -> its inputs, in item order */
-	inputs: Map<string, string[]>;
-}
-
-/** Starts `executions` executions of `items` items each, and waits until all have submitted and wait. */
-async function startWaiting(c: Cluster, s: Side, flow: { path: string; id: string }, label: string, executions: number, items: number): Promise<Started> {
-	const lists = Array.from({ length: executions }, (_, e) => Array.from({ length: items }, (_, i) => s.input(label, e, i)));
-	const ids = await startExecutions(c.main, flow.id, flow.path, lists.map((l) => s.body(l)));
-	await waitForStatus(c.main, ids, 'waiting');
-	const inputs = new Map<string, string[]>();
-	for (const id of ids) {
-		const submitted = s.jobs(id).map((j) => j.input);
-		const list = lists.find((l) => l.every((input) => submitted.includes(input)));
-		expect({ id, jobs: submitted.length, matched: Boolean(list) }).toEqual({ id, jobs: items, matched: true });
-		inputs.set(id, list!);
-	}
-	return { ids, inputs };
-}
-
-/** While the renders run: each execution waits, nothing runs in n8n, no worker holds a job, nothing is downloaded. */
-async function expectWaitingIdle(c: Cluster, s: Side, started: Started): Promise<void> {
-	const all = await executionsOf(c.main);
-	for (const id of started.ids) expect({ id, status: all.find((e) => e.id === id)?.status }).toEqual({ id, status: 'waiting' });
-	expect(all.filter((e) => e.status === 'running' || e.status === 'new')).toEqual([]);
-	for (const log of c.logs().workers) {
-		const count = (word: string) => log.split('\n').filter((l) => l.includes(`Worker ${word} execution `)).length;
-		expect(count('finished')).toBe(count('started'));
-	}
-	if (c.mode === 'queue') {
-		// the workers ran the executions up to the wait: the main ran none of them
-		const workers = c.logs().workers.join('\n');
-		for (const id of started.ids) expect({ id, byWorker: workers.includes(`Worker finished execution ${id} `) }).toEqual({ id, byWorker: true });
-	}
-	for (const id of started.ids) for (const job of s.jobs(id)) expect(s.downloads(job)).toEqual([]);
-}
-
-/** Each execution resumed and succeeded with one item per input: the finished video, downloaded once, from one submit. */
-async function expectResumed(c: Cluster, s: Side, started: Started): Promise<Json[]> {
-	const executions: Json[] = [];
-	for (const id of started.ids) {
-		const execution = await c.main.waitForExecution(id, { timeoutMs: 120_000 });
-		if (execution.status !== 'success') throw new Error(`execution ${id} ${execution.status}: ${JSON.stringify(execution.data?.resultData?.error ?? execution).slice(0, 3000)}`);
-		const items = outputOf(execution, s.node);
-		const inputs = started.inputs.get(id)!;
-		expect(items).toHaveLength(inputs.length);
-		for (const [i, input] of inputs.entries()) {
-			expect(s.submitsOf(input)).toHaveLength(1);
-			const job = s.jobs(id).find((j) => j.input === input)!;
-			expect(items[i].json).toMatchObject({ provider: s.provider, jobId: job.id, status: 'completed', videoUrl: fakes.fileUrl(s.provider, job.fileId) });
-			expect(items[i].json.callbackWait).toBeUndefined();
-			expect(items[i].binary?.data?.mimeType).toBe('video/mp4');
-			const bytes = await c.main.downloadBinary(items[i].binary.data);
-			expect(bytes.equals(videoBytes(job.fileId, fakes.fileSizeOf(job.fileId)))).toBe(true);
-			expect({ job: job.id, downloads: s.downloads(job).length }).toEqual({ job: job.id, downloads: 1 });
-		}
-		executions.push(execution);
-	}
-	return executions;
-}
-
-const finishAll = (s: Side, started: Started) => started.ids.flatMap((id) => s.jobs(id)).forEach((job) => s.finish(job.id));
-
 /** POSTs a JSON body to a URL; resolves with the HTTP status */
 async function post(url: string, body: unknown): Promise<number> {
 	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
@@ -166,7 +97,7 @@ describe.each<Mode>(['regular', 'queue'])('%s mode', (mode) => {
 		const started = await startWaiting(c, side.hiDream, flows.example, `example-${mode}`, 1, 2);
 		await expectWaitingIdle(c, side.hiDream, started);
 		finishAll(side.hiDream, started);
-		await expectResumed(c, side.hiDream, started);
+		await expectResumed(fakes, c, side.hiDream, started);
 	});
 
 	test('5 executions × 4 HiDream jobs wait in n8n holding no worker, and each resumes once with its 4 videos', async () => {
@@ -175,7 +106,7 @@ describe.each<Mode>(['regular', 'queue'])('%s mode', (mode) => {
 		const looksBefore = statusLooks().length;
 		finishAll(side.hiDream, started);
 		const began = Date.now();
-		await expectResumed(c, side.hiDream, started);
+		await expectResumed(fakes, c, side.hiDream, started);
 		const callbacks = started.ids.flatMap((id) => side.hiDream.jobs(id)).flatMap((j) => fakes.provider(HiDreamFake).callbacksFor(j.id));
 		console.log(`${mode}: 20 HiDream callbacks -> 5 executions resumed in ${Date.now() - began} ms; ${statusLooks().length - looksBefore} status requests; callback answers ${JSON.stringify(callbacks.map((a) => a.status))}`);
 	});
@@ -184,7 +115,23 @@ describe.each<Mode>(['regular', 'queue'])('%s mode', (mode) => {
 		const started = await startWaiting(c, side.aiStudios, flows.aiStudios, `ai-${mode}`, 5, 4);
 		await expectWaitingIdle(c, side.aiStudios, started);
 		finishAll(side.aiStudios, started);
-		await expectResumed(c, side.aiStudios, started);
+		await expectResumed(fakes, c, side.aiStudios, started);
+	});
+
+	test('a failed render: the execution still resumes, the item says failed with its jobId and error, the other item has its video', async () => {
+		const started = await startWaiting(c, side.hiDream, flows.fast, `failed-${mode}`, 1, 2);
+		const [id] = started.ids;
+		const [done, failed] = started.inputs.get(id)!.map((input) => side.hiDream.jobs(id).find((j) => j.input === input)!);
+		side.hiDream.finish(done.id);
+		fakes.provider(HiDreamFake).forceTaskStatus(failed.id, 3);
+		const execution = await c.main.waitForExecution(id, { timeoutMs: 60_000 });
+		expect(execution.status).toBe('success');
+		const items = outputOf(execution, side.hiDream.node);
+		expect(items[0].json).toMatchObject({ jobId: done.id, status: 'completed' });
+		expect(items[0].binary?.data?.mimeType).toBe('video/mp4');
+		expect(items[1].json).toMatchObject({ jobId: failed.id, status: 'failed', error: expect.any(String) });
+		expect(items[1].binary).toBeUndefined();
+		expect([side.hiDream.downloads(done).length, side.hiDream.downloads(failed).length]).toEqual([1, 0]);
 	});
 
 	test('forged callbacks to the real resume URL resume nothing: an unknown job, a "done" the provider denies (200); no or a wrong signature (401)', async () => {
@@ -210,7 +157,7 @@ describe.each<Mode>(['regular', 'queue'])('%s mode', (mode) => {
 		expect(await post(forged.toString(), claimsDone(jobs[0]))).toBe(401);
 		await expectWaitingIdle(c, side.hiDream, started);
 		finishAll(side.hiDream, started);
-		await expectResumed(c, side.hiDream, started);
+		await expectResumed(fakes, c, side.hiDream, started);
 	});
 
 	test("a render that ends before the node's own last look: its callbacks come while the execution runs (409, retried), the node finishes without waiting", async () => {
@@ -252,7 +199,7 @@ describe.each<Mode>(['regular', 'queue'])('%s mode', (mode) => {
 			const attempts = await hiDream.callbackSettled(job.id);
 			expect(attempts[0].status).toBe(409);
 			expect(attempts[attempts.length - 1].status).toBe(200);
-			await expectResumed(c, side.hiDream, { ids: started, inputs: new Map([[started[0], [job.input]]]) });
+			await expectResumed(fakes, c, side.hiDream, { ids: started, inputs: new Map([[started[0], [job.input]]]) });
 		} finally {
 			fakes.onRequest = undefined;
 			fakes.clearFaults();
@@ -265,7 +212,7 @@ describe.each<Mode>(['regular', 'queue'])('%s mode', (mode) => {
 		await c.restart();
 		await expectWaitingIdle(c, side.hiDream, started);
 		finishAll(side.hiDream, started);
-		await expectResumed(c, side.hiDream, started);
+		await expectResumed(fakes, c, side.hiDream, started);
 	});
 
 	test(`the deadline: Timeout ${DEADLINE_SECONDS} s passes before the renders end; the execution resumes with each job timedOut, its jobId and last status`, async () => {
@@ -274,7 +221,6 @@ describe.each<Mode>(['regular', 'queue'])('%s mode', (mode) => {
 		const execution = await c.main.waitForExecution(id, { timeoutMs: 150_000 });
 		expect(execution.status).toBe('success');
 		const items = outputOf(execution, side.hiDream.node);
-		console.log(`TEMP deadline item: ${JSON.stringify(items[0].json)} resumed ${execution.stoppedAt} waitTill? startedAt ${execution.startedAt}`);
 		const inputs = deadline.inputs.get(id)!;
 		expect(items).toHaveLength(inputs.length);
 		for (const [i, input] of inputs.entries()) {
