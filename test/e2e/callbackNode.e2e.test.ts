@@ -14,7 +14,7 @@ import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { HiDreamFake, type FakeServer } from '../fakes';
+import { AiStudiosFake, HiDreamFake, type FakeServer } from '../fakes';
 import { expectResumed, expectWaitingIdle, finishAll, outputOf, startWaiting, type Started } from './callbackChecks';
 import { sides, type FakeJob } from './callbackSides';
 import { REPO_ROOT, importWorkflow, type N8nHome } from './n8n';
@@ -33,24 +33,26 @@ let home: N8nHome;
 let side: ReturnType<typeof sides>;
 const example = (file: string) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as Json;
 
-/** the example with its own webhook path, Submit's parameters changed as given */
-function variant(workflow: Json, webhookPath: string, submit: Json): Json {
+/** the example with its own webhook path, Submit's parameters (and node version) changed as given */
+function variant(workflow: Json, webhookPath: string, submit: Json, typeVersion?: number): Json {
 	const copy = JSON.parse(JSON.stringify(workflow)) as Json;
 	for (const node of copy.nodes) {
 		if (node.type === 'n8n-nodes-base.webhook') Object.assign(node, { webhookId: randomUUID(), parameters: { ...node.parameters, path: webhookPath } });
-		if (node.type.startsWith('n8n-nodes-ai-video.')) node.parameters = { ...node.parameters, ...submit };
+		if (node.type.startsWith('n8n-nodes-ai-video.')) Object.assign(node, { parameters: { ...node.parameters, ...submit }, typeVersion: typeVersion ?? node.typeVersion });
 	}
 	return copy;
 }
 
 /** workflow key -> its webhook path and id */
-const flows: Record<'example' | 'fast' | 'deadline' | 'aiStudios', { path: string; id: string }> = {
+const flows: Record<'example' | 'fast' | 'deadline' | 'aiStudios' | 'aiStudiosV2', { path: string; id: string }> = {
 	// hidream-callback-node.json as it is: HiDream's 2 stylizations a minute
 	example: { path: 'hidream-stylize-videos', id: '' },
 	// the same, paced for the fake's raised limit, so 20 jobs need not take 10 minutes
 	fast: { path: 'hidream-stylize-fast', id: '' },
 	deadline: { path: 'hidream-stylize-deadline', id: '' },
 	aiStudios: { path: 'aistudios-render-videos', id: '' },
+	// aistudios-callback-node.json on the legacy API (node version 1, v2's options: no resolution)
+	aiStudiosV2: { path: 'aistudios-v2-render-videos', id: '' },
 };
 
 beforeAll(async () => {
@@ -65,6 +67,7 @@ beforeAll(async () => {
 		fast: variant(hiDream, flows.fast.path, fast),
 		deadline: variant(hiDream, flows.deadline.path, { ...fast, waitOptions: { timeout: DEADLINE_SECONDS } }),
 		aiStudios: example('aistudios-callback-node.json'),
+		aiStudiosV2: variant(example('aistudios-callback-node.json'), flows.aiStudiosV2.path, { options: {} }, 1),
 	};
 	for (const [key, workflow] of Object.entries(workflows)) flows[key as keyof typeof flows].id = (await importWorkflow(home, workflow)).id;
 }, 45 * 60_000);
@@ -116,6 +119,16 @@ describe.each<Mode>(['regular', 'queue'])('%s mode', (mode) => {
 		await expectWaitingIdle(c, side.aiStudios, started);
 		finishAll(side.aiStudios, started);
 		await expectResumed(fakes, c, side.aiStudios, started);
+	});
+
+	test("AI Studios v2 (node version 1): the GET webhook AI Studios' legacy API calls resumes 2 executions × 2 renders", async () => {
+		const started = await startWaiting(c, side.aiStudiosV2, flows.aiStudiosV2, `ai-v2-${mode}`, 2, 2);
+		await expectWaitingIdle(c, side.aiStudiosV2, started);
+		finishAll(side.aiStudiosV2, started);
+		await expectResumed(fakes, c, side.aiStudiosV2, started);
+		const calls = fakes.provider(AiStudiosFake).webhookCalls.filter((call) => started.ids.some((id) => call.url.includes(`/webhook-waiting/${id}?`)));
+		expect(calls).toHaveLength(4);
+		expect(calls.filter((call) => call.status === 200).length).toBeGreaterThanOrEqual(2);
 	});
 
 	test('a failed render: the execution still resumes, the item says failed with its jobId and error, the other item has its video', async () => {

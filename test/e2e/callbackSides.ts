@@ -40,8 +40,9 @@ export function resumedExecution(url: string | undefined): string | undefined {
 }
 
 const AI_STUDIOS_V3_SUBMIT = /^\/api\/odin\/v3\/simple\/video$/;
+const AI_STUDIOS_V2_SUBMIT = /^\/api\/odin\/simple\/video$/;
 
-export function sides(fakes: FakeServer): { hiDream: Side; aiStudios: Side } {
+export function sides(fakes: FakeServer): { hiDream: Side; aiStudios: Side; aiStudiosV2: Side } {
 	const hiDream = fakes.provider(HiDreamFake);
 	const aiStudios = fakes.provider(AiStudiosFake);
 	const downloads = (provider: string) => (job: FakeJob) =>
@@ -71,6 +72,20 @@ export function sides(fakes: FakeServer): { hiDream: Side; aiStudios: Side } {
 					.filter((j) => resumedExecution(j.v3?.webhookUrl) === executionId)
 					.map((j) => ({ id: j.id, input: String(j.body.text), fileId: j.id, callbackUrl: j.v3!.webhookUrl! })),
 			submitsOf: (input) => fakes.requestsTo('aiStudios', 'POST', AI_STUDIOS_V3_SUBMIT).filter((r) => (r.body as Record<string, unknown>)?.text === input),
+			finish: (jobId) => aiStudios.finishNow(jobId, fakes),
+			downloads: downloads('aiStudios'),
+		},
+		// the legacy API (node version 1): its webhook is called with GET and the video in the query
+		aiStudiosV2: {
+			provider: 'aiStudios',
+			node: 'Render and Wait for Webhook',
+			input: (label, e, i) => `${label}: v2 script ${e}-${i}.`,
+			body: (inputs) => ({ videos: inputs.map((text) => ({ language: 'en', text, model: 'M000004017', clothes: 'BG00006160' })) }),
+			jobs: (executionId) =>
+				[...aiStudios.jobs.values()]
+					.filter((j) => !j.v3 && resumedExecution(j.webhook) === executionId)
+					.map((j) => ({ id: j.id, input: String(j.body.text), fileId: j.id, callbackUrl: j.webhook! })),
+			submitsOf: (input) => fakes.requestsTo('aiStudios', 'POST', AI_STUDIOS_V2_SUBMIT).filter((r) => (r.body as Record<string, unknown>)?.text === input),
 			finish: (jobId) => aiStudios.finishNow(jobId, fakes),
 			downloads: downloads('aiStudios'),
 		},
