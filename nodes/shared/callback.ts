@@ -1,9 +1,4 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	IWebhookDescription,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { finishedItems, statesOf, type WaitingJob } from './callbackJobs';
 import type { JobOutput } from './jobContract';
@@ -11,20 +6,6 @@ import { submitOperation } from './submitBatch';
 import { inputCheck } from './validation';
 import type { VideoProvider } from './videoProvider';
 import type { WaitOptions } from './waitForCompletion';
-
-/**
- * The webhook n8n calls when the execution's resume URL is requested while the execution waits:
- * the provider's callback. `methods`: the HTTP methods the provider may call back with.
- */
-export function callbackWebhooks(methods: Array<'GET' | 'POST'>): IWebhookDescription[] {
-	return methods.map((httpMethod) => ({
-		name: 'default',
-		httpMethod,
-		responseMode: 'onReceived',
-		path: '',
-		restartWebhook: true,
-	}));
-}
 
 /**
  * The webhook lifecycle, for n8n's activation of a workflow. There is nothing to register at the
