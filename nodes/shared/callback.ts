@@ -33,6 +33,14 @@ export function callbackWait(
 	// One execution waits for all its items: a mix of ways to wait cannot be honoured.
 	waits.forEach((w, i) => {
 		const check = inputCheck(ctx.getNode(), i);
+		// n8n names a node used as an AI Agent's tool <type>Tool: a tool call cannot park the execution.
+		if (ctx.getNode().type.endsWith('Tool')) {
+			check.fail(
+				'waitMethod',
+				'cannot be "callback" when the node is an AI Agent\'s tool',
+				'An agent waits for its tool to answer: use Wait Method Poll.',
+			);
+		}
 		if (w?.method !== 'callback') {
 			check.fail(
 				w ? 'waitMethod' : 'waitForCompletion',
