@@ -2,13 +2,17 @@ import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { callbackLifecycle, callbackWebhooks } from '../shared/callback';
+import { resumeOnCallback } from '../shared/callbackResume';
 import { operationSubtitle, optionName } from '../shared/descriptions';
 import { jobNodeOutputs } from '../shared/routeByStatus';
-import { properties, route } from './actions/provider';
+import { hiDreamProvider, properties, route } from './actions/provider';
 
 export class HiDream implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,10 +29,29 @@ export class HiDream implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: jobNodeOutputs,
 		credentials: [{ name: 'hiDreamApi', required: true }],
+		// Submit's Wait Method Callback: the provider calls the execution's resume URL.
+		webhooks: callbackWebhooks(['POST']),
 		properties,
+	};
+
+	/**
+	 * Nothing to register at the provider: Submit gives it the callback URL with each job, and n8n
+	 * does not activate resume webhooks.
+	 */
+	webhookMethods = {
+		default: {
+			checkExists: async () => await callbackLifecycle.checkExists(),
+			create: async () => await callbackLifecycle.create(),
+			delete: async () => await callbackLifecycle.delete(),
+		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route(this);
+	}
+
+	/** The provider called back while Submit waits (Wait Method Callback). */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeOnCallback(this, () => hiDreamProvider);
 	}
 }

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { prefetchStatuses } from './batchStatus';
+import { callbackWait, submitForCallback } from './callback';
 import { forEachItem, type ItemResult } from './items';
 import { fetchResult } from './results';
 import { routeByStatus } from './routeByStatus';
@@ -48,8 +49,15 @@ export async function routeOperation(
 ): Promise<INodeExecutionData[][]> {
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	switch (operation) {
-		case 'submit':
-			return [await submitOperation(ctx, provider)];
+		case 'submit': {
+			// Checked for every item before any request: a mix of wait methods is refused.
+			const waits = callbackWait(ctx, provider);
+			return [
+				waits
+					? await submitForCallback(ctx, provider, waits)
+					: await submitOperation(ctx, provider),
+			];
+		}
 		case 'getStatus':
 			return await getStatusOperation(ctx, provider);
 		case 'getResult':

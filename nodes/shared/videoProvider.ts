@@ -18,8 +18,16 @@ export interface VideoProvider {
 	 * The fields of a job's output that identify it again, where more than the jobId (kvid: mode).
 	 */
 	jobFromOutput?(output: JobOutput): JobRef;
-	/** Validates the item, starts one render and returns the job (status queued or later). */
-	submit(ctx: IExecuteFunctions, itemIndex: number): Promise<JobOutput>;
+	/**
+	 * Validates the item, starts one render and returns the job (status queued or later).
+	 * `callbackUrl`: where the provider is to call back when the render ends (Wait Method Callback).
+	 */
+	submit(ctx: IExecuteFunctions, itemIndex: number, callbackUrl?: string): Promise<JobOutput>;
+	/**
+	 * Where the provider calls back when a render ends (HiDream `notify_url`, AI Studios `webhook`):
+	 * the Submit option that sets it, refused in callback mode, where the node sets it itself.
+	 */
+	callback?: { option: string };
 	/**
 	 * Submit's Wait for Completion parameters (with the provider's poll default) and their reading.
 	 */

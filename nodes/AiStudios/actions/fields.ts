@@ -14,7 +14,7 @@ export const TEXT_MAX = 5000;
 export const POLL_SECONDS = 30;
 
 /** Submit's Wait for Completion, with AI Studios' poll default. */
-export const waiting = waitForCompletion(POLL_SECONDS);
+export const waiting = waitForCompletion(POLL_SECONDS, { callback: true });
 
 /** Languages offered in the list; any other language code can be given with an expression. */
 export const LANGUAGES = [

@@ -25,6 +25,7 @@ export const aiStudiosProvider: VideoProvider = {
 	wait: waiting,
 	getStatus: job.getStatus,
 	getResult: job.getResult,
+	callback: { option: 'webhook' },
 };
 
 /** v3 adds the project list and delete; it has no cancel either. */
@@ -35,6 +36,7 @@ export const aiStudiosV3Provider: VideoProvider = {
 	getStatus: job.getStatusV3,
 	// The progress answer carries the download URL once done: it is the result too.
 	getResult: job.getStatusV3,
+	callback: { option: 'webhookUrl' },
 };
 
 const V3_ONLY_OPERATIONS = ['delete', 'getAll'];
@@ -121,6 +123,11 @@ export const properties: INodeProperties[] = [
 	...getAll.description,
 	...downloadFields(['getResult']),
 ];
+
+/** The provider of the node's API version: the webhook resumes with the one that submitted. */
+export function providerOf(ctx: IExecuteFunctions): VideoProvider {
+	return apiVersionOf(ctx) === 'v3' ? aiStudiosV3Provider : aiStudiosProvider;
+}
 
 export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const version = apiVersionOf(ctx);

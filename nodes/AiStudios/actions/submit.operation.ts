@@ -88,8 +88,13 @@ export function exportBody(ctx: IExecuteFunctions, i: number): IDataObject {
 	return body;
 }
 
-export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
+export async function submit(
+	ctx: IExecuteFunctions,
+	i: number,
+	callbackUrl?: string,
+): Promise<JobOutput> {
 	const body = exportBody(ctx, i);
+	if (callbackUrl) body.webhook = callbackUrl;
 	const answer = await submitV2Video<IDataObject>(ctx, body, i);
 	// The tutorial answers {success, data: {key}}, the reference table {success, key}: both are read.
 	const data = (answer?.data ?? answer ?? {}) as IDataObject;

@@ -149,8 +149,13 @@ export function projectBody(
 	return { avatarType, body };
 }
 
-export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
+export async function submit(
+	ctx: IExecuteFunctions,
+	i: number,
+	callbackUrl?: string,
+): Promise<JobOutput> {
 	const { avatarType, body } = projectBody(ctx, i);
+	if (callbackUrl) body.webhookUrl = callbackUrl;
 	const answer = await submitV3Video<IDataObject>(ctx, avatarType, body, i);
 	const data = dataOf(answer);
 	const id = (value: unknown) =>

@@ -22,6 +22,7 @@ export const hiDreamProvider: VideoProvider = {
 	getStatuses,
 	getResult: job.getStatus,
 	jobFromOutput: job.jobFromOutput,
+	callback: { option: 'notifyUrl' },
 };
 
 export const operationField: INodeProperties = {

@@ -27,7 +27,7 @@ import * as stylize from './stylize';
 export const POLL_SECONDS = 30;
 
 /** Submit's Wait for Completion, with this provider's poll default. */
-export const waiting = waitForCompletion(POLL_SECONDS);
+export const waiting = waitForCompletion(POLL_SECONDS, { callback: true });
 
 const taskField: INodeProperties = {
 	displayName: 'Task',
@@ -98,8 +98,13 @@ export async function submitRequest(
 	return { task, body };
 }
 
-export async function submit(ctx: IExecuteFunctions, i: number): Promise<JobOutput> {
+export async function submit(
+	ctx: IExecuteFunctions,
+	i: number,
+	callbackUrl?: string,
+): Promise<JobOutput> {
 	const { task, body } = await submitRequest(ctx, i);
+	if (callbackUrl) body.notify_url = callbackUrl;
 	const requestId = body.request_id as string;
 	const family = familyOf(task);
 	const pacing = submitPacing(

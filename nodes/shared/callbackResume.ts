@@ -1,0 +1,89 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { finishedItems, statesOf, type WaitingJob } from './callbackJobs';
+import type { VideoProvider } from './videoProvider';
+
+/**
+ * Executions this process has resumed, and when: the callbacks of the other jobs, arriving while
+ * the videos are fetched, must not resume the execution (and download everything) a second time.
+ */
+const resumed = new Map<string, number>();
+const RESUME_CLAIM_MS = 60 * 60_000;
+
+function claim(executionId: string): boolean {
+	const now = Date.now();
+	for (const [id, at] of resumed) if (now - at > RESUME_CLAIM_MS) resumed.delete(id);
+	if (resumed.has(executionId)) return false;
+	resumed.set(executionId, now);
+	return true;
+}
+
+/** What the provider is answered while the execution goes on waiting: 200, so it stops retrying. */
+const STILL_WAITING: IWebhookResponseData = { webhookResponse: { received: true } };
+
+/**
+ * The provider called the execution's resume URL. Nothing in the call is trusted: the provider is
+ * asked for the state of every job of the execution, and the execution resumes, with the videos,
+ * only when all have ended. Otherwise (an early call, a forged or unknown one) it keeps waiting.
+ */
+export async function resumeOnCallback(
+	ctx: IWebhookFunctions,
+	providerOf: (view: IExecuteFunctions) => VideoProvider,
+): Promise<IWebhookResponseData> {
+	const jobs = waitingJobsOf(ctx);
+	if (jobs.length === 0) return STILL_WAITING;
+	const view = executeView(ctx);
+	const provider = providerOf(view);
+	const states = await statesOf(view, provider, jobs);
+	if (states.some((state) => state === undefined)) return STILL_WAITING;
+	if (!claim(ctx.getExecutionId())) return STILL_WAITING;
+	// Answered now: the provider need not wait (HiDream gives up after 5 s) for the downloads.
+	ctx.getResponseObject().status(200).json({ received: true });
+	const items = await finishedItems(view, provider, jobs, states);
+	return { noWebhookResponse: true, workflowData: [items] };
+}
+
+/** The execution's jobs: the items Submit left as its input when it put the execution to wait. */
+function waitingJobsOf(ctx: IWebhookFunctions): WaitingJob[] {
+	const stacked = ctx.evaluateExpression('{{ $input.all().map((item) => item.json) }}', 0);
+	if (!Array.isArray(stacked)) return [];
+	return stacked.flatMap((value): WaitingJob[] => {
+		const json = value as IDataObject;
+		const wait = json?.callbackWait as IDataObject | undefined;
+		if (!wait || typeof wait.itemIndex !== 'number') return [];
+		const job: IDataObject = { ...json };
+		delete job.callbackWait;
+		delete job.timedOut;
+		if (!wait.final) job.error = null;
+		return [
+			{
+				itemIndex: wait.itemIndex,
+				json: job,
+				final: wait.final === true,
+				download: wait.download !== false,
+				binaryPropertyName: String(wait.binaryPropertyName ?? 'data'),
+				deadline: String(wait.deadline),
+			},
+		];
+	});
+}
+
+/**
+ * The webhook's context seen as the execution's, for the job operations: status checks, results
+ * and downloads need its credentials, helpers and node; nothing here is stopped by the user.
+ */
+function executeView(ctx: IWebhookFunctions): IExecuteFunctions {
+	return Object.create(ctx, {
+		getExecutionCancelSignal: { value: () => undefined },
+		continueOnFail: { value: () => true },
+		getNodeParameter: {
+			value: (name: string, _itemIndex: number, fallback?: unknown) =>
+				ctx.getNodeParameter(name, fallback),
+		},
+	}) as IExecuteFunctions;
+}
