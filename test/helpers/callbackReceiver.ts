@@ -20,6 +20,8 @@ import { callWebhook, FakeResponse, type WebhookRequest } from './webhookContext
 export interface ReceivedCallback {
 	executionId: string;
 	request: WebhookRequest;
+	/** the execution's status when the call arrived */
+	executionStatus?: string;
 	/** HTTP status answered to the caller */
 	status: number;
 	answer?: unknown;
@@ -101,6 +103,7 @@ export class CallbackReceiver {
 			request.body = parseBody(Buffer.concat(chunks), req.headers['content-type']);
 			const session = this.sessions.get(executionId);
 			const execution = session?.execution;
+			record.executionStatus = execution?.status;
 			if (!session || !execution) answer(404, { code: 404, message: `The execution "${executionId}" does not exist.` });
 			else if (url.searchParams.get('signature') !== execution.resumeToken) answer(401, { error: 'Invalid token' });
 			else if (execution.status === 'running') answer(409, { code: 409, message: `The execution "${executionId}" is running already.` });
