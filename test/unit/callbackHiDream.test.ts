@@ -5,66 +5,30 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { HiDreamApi } from '../../credentials/HiDreamApi.credentials';
-import { HiDream } from '../../nodes/HiDream/HiDream.node';
-import { FILES, HIDREAM_SUBMIT_PATH, HiDreamFake, hiDreamBatchPath, hiDreamV3SubmitPath, startFakeProviders, videoBytes, type FakeServer } from '../fakes';
-import { CallbackReceiver, runCallbackSubmit } from '../helpers/callbackReceiver';
+import { FILES, HIDREAM_SUBMIT_PATH, hiDreamBatchPath, hiDreamV3SubmitPath } from '../fakes';
 import { failure, until } from '../helpers/clock';
-import type { FakeExecution } from '../helpers/execution';
-import type { RunOptions } from '../helpers/n8nContext';
+import * as h from '../helpers/hiDreamCallback';
+import { items, post, resumed, styleParams, textParams } from '../helpers/hiDreamCallback';
 
-const TOKEN = 'hidream-sandbox-static-token';
-const unpaced = { rateLimit: { maxSubmits: 1000, windowSeconds: 1 } };
-const callback = { waitForCompletion: true, waitMethod: 'callback', waitOptions: { timeout: 120 } };
-const styleParams: IDataObject = { operation: 'submit', style: 'ink_wash', videoSource: 'url', videoUrl: 'https://media.example.com/clip.mp4', ...unpaced, ...callback };
-const textParams: IDataObject = { operation: 'submit', task: 'textToVideo', prompt: '={{ $json.prompt }}', ...unpaced, ...callback };
 const STYLE_BATCH = hiDreamBatchPath('video_edit');
 const T2V_BATCH = hiDreamBatchPath('txt2video');
 
-let server: FakeServer;
-let fake: HiDreamFake;
-const receiver = new CallbackReceiver();
-
-beforeAll(async () => {
-	server = await startFakeProviders();
-	fake = server.provider(HiDreamFake);
-	await receiver.start();
-});
-afterAll(async () => {
-	await receiver.stop();
-	await server.stop();
-});
-beforeEach(() => {
-	server.reset();
-	receiver.reset();
-	fake.stylizationsPerWindow = 1000;
-	fake.generationsPerWindow = 1000;
-	// a callback that finds the execution still running (409) is tried again soon
-	fake.callbackRetryMs = 150;
-});
-
-const credentials = () => [{ type: new HiDreamApi(), data: { authentication: 'token', token: TOKEN, baseUrl: server.baseUrl, sessionToken: '', sessionExpiresAt: '' } }];
-const items = (n: number, json: (i: number) => IDataObject = () => ({})): INodeExecutionData[] => Array.from({ length: n }, (_, i) => ({ json: json(i) }));
-async function submit(parameters: IDataObject, input: INodeExecutionData[], extra: Partial<RunOptions> = {}) {
-	return await runCallbackSubmit(receiver, { node: new HiDream(), parameters, items: input, credentials: credentials(), ...extra });
-}
-const post = async (url: string, body: unknown) =>
-	(await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).status;
-const resumed = async (execution: FakeExecution) => await until(() => execution.status !== 'waiting', 15_000);
-const batchLooks = (path: string) => server.requestsTo('hiDream', 'POST', path).map((r) => (r.body as IDataObject).task_id_list);
-const subTaskOf = (jobId: unknown) => fake.jobs.get(jobId as string)!.subTaskIds[0];
-const isVideoOf = (item: INodeExecutionData) => Buffer.from(item.binary!.data.data, 'base64').equals(videoBytes(subTaskOf(item.json.jobId), server.fileSize));
+const setup = h.hiDreamCallbackSetup();
+const submit = async (parameters: IDataObject, input: INodeExecutionData[]) => await h.submit(setup, parameters, input);
+const batchLooks = (path: string) => h.batchLooks(setup, path);
+const subTaskOf = (jobId: unknown) => h.subTaskOf(setup, jobId);
+const isVideoOf = h.isVideoOf(setup);
 
 describe('Submit in callback mode', () => {
 	test('every item is submitted once with notify_url = the resume URL; the execution waits until now + Timeout with the jobs stacked as timed out', async () => {
-		server.renderMs = 60_000;
+		setup.server.renderMs = 60_000;
 		const before = Date.now();
 		const { execution } = await submit(styleParams, items(4));
 		const after = Date.now();
-		const posts = server.requestsTo('hiDream', 'POST', new RegExp(`^${HIDREAM_SUBMIT_PATH}$`));
+		const posts = setup.server.requestsTo('hiDream', 'POST', new RegExp(`^${HIDREAM_SUBMIT_PATH}$`));
 		expect(posts.map((r) => (r.body as IDataObject).notify_url)).toEqual(Array(4).fill(execution.resumeUrl));
-		expect(execution.resumeUrl).toBe(`${receiver.baseUrl}/webhook-waiting/${execution.id}?signature=${execution.resumeToken}`);
-		const ids = [...fake.jobs.keys()];
+		expect(execution.resumeUrl).toBe(`${setup.receiver.baseUrl}/webhook-waiting/${execution.id}?signature=${execution.resumeToken}`);
+		const ids = [...setup.fake.jobs.keys()];
 		expect(execution.status).toBe('waiting');
 		expect(execution.waitCalls).toHaveLength(1);
 		expect(execution.waitTill!.getTime()).toBeGreaterThanOrEqual(before + 120_000);
@@ -72,7 +36,7 @@ describe('Submit in callback mode', () => {
 		expect(execution.customData).toEqual({ hiDream_jobIds_1: ids.join(',') });
 		// one look at the four before waiting, in one batch request; nothing else
 		expect(batchLooks(STYLE_BATCH)).toEqual([ids]);
-		expect(server.requests).toHaveLength(5);
+		expect(setup.server.requests).toHaveLength(5);
 		// what n8n passes on at the deadline: each job, still running, saying it timed out
 		expect(execution.passDeadline()).toBe(true);
 		const out = execution.output![0];
@@ -84,13 +48,13 @@ describe('Submit in callback mode', () => {
 		});
 		// a callback after the deadline finds the execution finished
 		expect(await post(execution.resumeUrl, { main_task_id: ids[0], sub_task_results: [] })).toBe(409);
-		expect(receiver.webhookCalls(execution)).toHaveLength(0);
+		expect(setup.receiver.webhookCalls(execution)).toHaveLength(0);
 	});
 
 	test('refused before any request: the Notify URL option set as well, naming it', async () => {
 		const error = await failure(submit({ ...styleParams, options: { notifyUrl: 'https://hooks.example.com/x' } }, items(2)));
 		expect(error.message).toMatch(/^Parameter "options\.notifyUrl" cannot be set together with Wait Method "Callback"/);
-		expect(server.requests).toHaveLength(0);
+		expect(setup.server.requests).toHaveLength(0);
 	});
 
 	test.each([
@@ -99,28 +63,28 @@ describe('Submit in callback mode', () => {
 	])('refused before any request: items mixing wait methods (%s)', async (field, override, json) => {
 		const error = await failure(submit({ ...styleParams, ...override }, items(2, json)));
 		expect(error.message).toMatch(new RegExp(`^Parameter "${field}" must be the same for every item`));
-		expect(server.requests).toHaveLength(0);
+		expect(setup.server.requests).toHaveLength(0);
 	});
 
 	test('jobs all done before the execution would wait: no wait, the videos come out at once', async () => {
-		server.renderMs = 0;
+		setup.server.renderMs = 0;
 		const { execution, output } = await submit(styleParams, items(2));
 		expect(execution.waitCalls).toHaveLength(0);
 		expect(execution.status).toBe('success');
 		expect(output[0].map((i) => i.json.status)).toEqual(['completed', 'completed']);
 		expect(output[0].every(isVideoOf)).toBe(true);
-		expect(server.filesRequests).toHaveLength(2);
+		expect(setup.server.filesRequests).toHaveLength(2);
 		// their callbacks found no waiting execution: nothing resumed
-		await until(() => fake.callbacks.length >= 2);
-		expect(receiver.webhookCalls(execution)).toHaveLength(0);
+		await until(() => setup.fake.callbacks.length >= 2);
+		expect(setup.receiver.webhookCalls(execution)).toHaveLength(0);
 	});
 });
 
 describe('webhook()', () => {
 	test('resumes once all four stylizations are done: one batch status request per callback, each video downloaded once', async () => {
-		server.renderMs = 700;
+		setup.server.renderMs = 700;
 		const { execution } = await submit(styleParams, items(4));
-		const ids = [...fake.jobs.keys()];
+		const ids = [...setup.fake.jobs.keys()];
 		await resumed(execution);
 		expect(execution.resumedBy).toBe('webhook');
 		const out = execution.output![0];
@@ -128,64 +92,64 @@ describe('webhook()', () => {
 		expect(out.every(isVideoOf)).toBe(true);
 		out.forEach((item) => expect(item.json).not.toHaveProperty('timedOut'));
 		// the provider was asked, never the callback believed: every look is one batch request for the four
-		const calls = receiver.webhookCalls(execution);
+		const calls = setup.receiver.webhookCalls(execution);
 		expect(batchLooks(STYLE_BATCH)).toEqual(Array(1 + calls.length).fill(ids));
-		expect(server.requestsTo('hiDream', 'GET')).toHaveLength(0);
-		expect(server.requestsTo(FILES, 'GET').map((r) => r.path).sort()).toEqual(ids.map((id) => new URL(server.fileUrl('hiDream', subTaskOf(id))).pathname).sort());
+		expect(setup.server.requestsTo('hiDream', 'GET')).toHaveLength(0);
+		expect(setup.server.requestsTo(FILES, 'GET').map((r) => r.path).sort()).toEqual(ids.map((id) => new URL(setup.server.fileUrl('hiDream', subTaskOf(id))).pathname).sort());
 		expect(calls.filter((c) => c.resumed)).toHaveLength(1);
 		// every call that reached the node was answered 200; one arriving after the resume finds the execution finished (n8n: 409)
 		expect(calls.map((c) => c.status)).toEqual(calls.map(() => 200));
-		await Promise.all(ids.map(async (id) => await fake.callbackSettled(id)));
-		const late = receiver.received.filter((r) => !r.webhookCalled);
+		await Promise.all(ids.map(async (id) => await setup.fake.callbackSettled(id)));
+		const late = setup.receiver.received.filter((r) => r.executionId === execution.id && !r.webhookCalled);
 		expect(late.map((r) => [r.status, r.executionStatus])).toEqual(late.map(() => [409, 'success']));
-		expect(fake.callbacks.filter((c) => c.status !== 200)).toHaveLength(late.length);
+		expect(setup.fake.callbacks.filter((c) => c.status !== 200)).toHaveLength(late.length);
 		// a callback after the resume resumes nothing again
-		expect(await post(execution.resumeUrl, fake.callbacks[0].body)).toBe(409);
-		expect(receiver.webhookCalls(execution)).toHaveLength(calls.length);
+		expect(await post(execution.resumeUrl, setup.fake.callbacks[0].body)).toBe(409);
+		expect(setup.receiver.webhookCalls(execution)).toHaveLength(calls.length);
 	});
 
 	test('text-to-video: an early callback is answered 200 and the execution keeps waiting; the last one resumes it', async () => {
-		fake.clock.renderMsFor = (job) => ((job.body as IDataObject).prompt === 'fast' ? 300 : 60_000);
+		setup.fake.clock.renderMsFor = (job) => ((job.body as IDataObject).prompt === 'fast' ? 300 : 60_000);
 		const { execution } = await submit(textParams, items(2, (i) => ({ prompt: i === 0 ? 'fast' : 'slow' })));
-		const [fast, slow] = [...fake.jobs.keys()];
-		await until(() => receiver.webhookCalls(execution).length === 1);
-		const [early] = receiver.webhookCalls(execution);
+		const [fast, slow] = [...setup.fake.jobs.keys()];
+		await until(() => setup.receiver.webhookCalls(execution).length === 1);
+		const [early] = setup.receiver.webhookCalls(execution);
 		expect([early.status, early.resumed, (early.request.body as IDataObject).main_task_id]).toEqual([200, false, fast]);
 		expect(execution.status).toBe('waiting');
 		expect(batchLooks(T2V_BATCH)).toEqual([
 			[fast, slow],
 			[fast, slow],
 		]);
-		fake.forceTaskStatus(slow, 1);
+		setup.fake.forceTaskStatus(slow, 1);
 		await resumed(execution);
 		expect(execution.output![0].map((i) => [i.json.jobId, i.json.task, i.json.status])).toEqual([
 			[fast, 'textToVideo', 'completed'],
 			[slow, 'textToVideo', 'completed'],
 		]);
 		expect(execution.output![0].every(isVideoOf)).toBe(true);
-		expect(server.requestsTo('hiDream', 'POST', hiDreamV3SubmitPath('txt2video')).map((r) => (r.body as IDataObject).notify_url)).toEqual([execution.resumeUrl, execution.resumeUrl]);
+		expect(setup.server.requestsTo('hiDream', 'POST', hiDreamV3SubmitPath('txt2video')).map((r) => (r.body as IDataObject).notify_url)).toEqual([execution.resumeUrl, execution.resumeUrl]);
 	});
 
 	test('a forged body saying done, or naming an unknown job, is answered 200 and resumes nothing; nothing is downloaded', async () => {
-		server.renderMs = 60_000;
+		setup.server.renderMs = 60_000;
 		const { execution } = await submit(styleParams, items(2));
-		const [first] = [...fake.jobs.keys()];
+		const [first] = [...setup.fake.jobs.keys()];
 		const forged = { main_task_id: first, sub_task_results: [{ sub_task_id: subTaskOf(first), task_status: 1, task_completion: 1, video: 'http://127.0.0.1:9/forged.mp4' }] };
 		expect(await post(execution.resumeUrl, forged)).toBe(200);
 		expect(await post(execution.resumeUrl, { ...forged, main_task_id: 'no-such-task' })).toBe(200);
 		expect(await post(execution.resumeUrl, 'not json at all')).toBe(200);
-		expect(receiver.webhookCalls(execution).map((c) => [c.status, c.resumed])).toEqual(Array(3).fill([200, false]));
+		expect(setup.receiver.webhookCalls(execution).map((c) => [c.status, c.resumed])).toEqual(Array(3).fill([200, false]));
 		expect(execution.status).toBe('waiting');
-		expect(server.filesRequests).toHaveLength(0);
+		expect(setup.server.filesRequests).toHaveLength(0);
 		// each was checked with HiDream: one batch request for both jobs each
 		expect(batchLooks(STYLE_BATCH)).toHaveLength(4);
 	});
 
 	test('a failed render comes out as an item with status failed, its error and jobId; the others with their videos', async () => {
-		server.renderMs = 1_000;
+		setup.server.renderMs = 1_000;
 		const { execution } = await submit(styleParams, items(3));
-		const ids = [...fake.jobs.keys()];
-		fake.forceTaskStatus(ids[1], 4);
+		const ids = [...setup.fake.jobs.keys()];
+		setup.fake.forceTaskStatus(ids[1], 4);
 		await resumed(execution);
 		const out = execution.output![0];
 		expect(out.map((i) => [i.json.jobId, i.json.status])).toEqual([
@@ -197,7 +161,7 @@ describe('webhook()', () => {
 		expect(out[1].binary).toBeUndefined();
 		expect(out[1].pairedItem).toEqual({ item: 1 });
 		expect([out[0], out[2]].every(isVideoOf)).toBe(true);
-		expect(server.filesRequests).toHaveLength(2);
-		expect(fake.callbacksFor(ids[1]).map((c) => c.status)).toEqual([200]);
+		expect(setup.server.filesRequests).toHaveLength(2);
+		expect(setup.fake.callbacksFor(ids[1]).map((c) => c.status)).toEqual([200]);
 	});
 });
