@@ -59,6 +59,7 @@ export const post = async (url: string, body: unknown) =>
 export const resumed = async (execution: FakeExecution) => await until(() => execution.status !== 'waiting', 15_000);
 export const batchLooks = ({ server }: HiDreamCallbackSetup, path: string) => server.requestsTo('hiDream', 'POST', path).map((r) => (r.body as IDataObject).task_id_list);
 export const subTaskOf = ({ fake }: HiDreamCallbackSetup, jobId: unknown) => fake.jobs.get(jobId as string)!.subTaskIds[0];
+/** the fake's video file of a job */
+export const videoOf = (setup: HiDreamCallbackSetup, jobId: unknown) => videoBytes(subTaskOf(setup, jobId), setup.server.fileSize);
 /** the item's binary is the fake's video of its job */
-export const isVideoOf = (setup: HiDreamCallbackSetup) => (item: INodeExecutionData) =>
-	Buffer.from(item.binary!.data.data, 'base64').equals(videoBytes(subTaskOf(setup, item.json.jobId), setup.server.fileSize));
+export const isVideoOf = (setup: HiDreamCallbackSetup) => (item: INodeExecutionData) => Buffer.from(item.binary!.data.data, 'base64').equals(videoOf(setup, item.json.jobId));

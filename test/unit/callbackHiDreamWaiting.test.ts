@@ -82,3 +82,37 @@ test('HiDream refusing the batch endpoint: the webhook asks each job on its own 
 	expect(singles.length).toBeGreaterThanOrEqual(4);
 	expect(new Set(singles)).toEqual(new Set(ids));
 });
+
+test('Wait Options carry over the wait: Put Output File in Field, and Download off (no file fetched, the URL given)', async () => {
+	const { server, fake } = setup;
+	server.renderMs = 500;
+	const named = await h.submit(setup, { ...styleParams, waitOptions: { timeout: 120, binaryPropertyName: 'clip' } }, items(1));
+	await resumed(named.execution);
+	const [clip] = named.execution.output![0];
+	expect(Object.keys(clip.binary ?? {})).toEqual(['clip']);
+	expect(Buffer.from(clip.binary!.clip.data, 'base64').equals(h.videoOf(setup, clip.json.jobId))).toBe(true);
+
+	server.reset();
+	fake.stylizationsPerWindow = 1000;
+	server.renderMs = 500;
+	const linked = await h.submit(setup, { ...styleParams, waitOptions: { timeout: 120, download: false } }, items(1));
+	await resumed(linked.execution);
+	const [link] = linked.execution.output![0];
+	expect(link.binary).toBeUndefined();
+	expect(link.json).toMatchObject({ status: 'completed', videoUrl: server.fileUrl('hiDream', h.subTaskOf(setup, link.json.jobId)) });
+	expect(server.filesRequests).toHaveLength(0);
+});
+
+test('items with different Timeouts: the execution waits until the latest; at the deadline each item names its own', async () => {
+	const { server } = setup;
+	server.renderMs = 60_000;
+	const before = Date.now();
+	const { execution } = await h.submit(setup, { ...styleParams, waitOptions: { timeout: '={{ $json.t }}' } }, items(2, (i) => ({ t: i === 0 ? 600 : 60 })));
+	const after = Date.now();
+	expect(execution.waitTill!.getTime()).toBeGreaterThanOrEqual(before + 600_000);
+	expect(execution.waitTill!.getTime()).toBeLessThanOrEqual(after + 600_000);
+	execution.passDeadline();
+	const [long, short] = execution.output![0].map((i) => Date.parse(/deadline \(([^)]+)\)/.exec(String(i.json.error))![1]));
+	expect(long).toBe(execution.waitCalls[0].getTime());
+	expect(long - short).toBe(540_000);
+});
