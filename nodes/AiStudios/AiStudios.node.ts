@@ -8,7 +8,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { callbackLifecycle, callbackWebhooks } from '../shared/callback';
+import { callbackLifecycle } from '../shared/callback';
 import { resumeOnCallback } from '../shared/callbackResume';
 import { operationSubtitle } from '../shared/descriptions';
 import { jobNodeOutputs } from '../shared/routeByStatus';
@@ -31,8 +31,24 @@ export class AiStudios implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: jobNodeOutputs,
 		credentials: [{ name: 'aiStudiosApi', required: true }],
-		// Submit's Wait Method Callback: the provider calls the execution's resume URL.
-		webhooks: callbackWebhooks(['GET', 'POST']),
+		// Submit's Wait Method Callback: the provider calls the execution's resume URL (v2's method is
+		// not documented: GET and POST are both taken).
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'GET',
+				responseMode: 'onReceived',
+				path: '',
+				restartWebhook: true,
+			},
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '',
+				restartWebhook: true,
+			},
+		],
 		properties,
 	};
 

@@ -8,7 +8,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { callbackLifecycle, callbackWebhooks } from '../shared/callback';
+import { callbackLifecycle } from '../shared/callback';
 import { resumeOnCallback } from '../shared/callbackResume';
 import { operationSubtitle, optionName } from '../shared/descriptions';
 import { jobNodeOutputs } from '../shared/routeByStatus';
@@ -30,7 +30,15 @@ export class HiDream implements INodeType {
 		outputs: jobNodeOutputs,
 		credentials: [{ name: 'hiDreamApi', required: true }],
 		// Submit's Wait Method Callback: the provider calls the execution's resume URL.
-		webhooks: callbackWebhooks(['POST']),
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '',
+				restartWebhook: true,
+			},
+		],
 		properties,
 	};
 

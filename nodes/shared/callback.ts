@@ -1,9 +1,4 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	IWebhookDescription,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { finishedItems, statesOf, type WaitingJob } from './callbackJobs';
 import type { JobOutput } from './jobContract';
@@ -11,20 +6,6 @@ import { submitOperation } from './submitBatch';
 import { inputCheck } from './validation';
 import type { VideoProvider } from './videoProvider';
 import type { WaitOptions } from './waitForCompletion';
-
-/**
- * The webhook n8n calls when the execution's resume URL is requested while the execution waits:
- * the provider's callback. `methods`: the HTTP methods the provider may call back with.
- */
-export function callbackWebhooks(methods: Array<'GET' | 'POST'>): IWebhookDescription[] {
-	return methods.map((httpMethod) => ({
-		name: 'default',
-		httpMethod,
-		responseMode: 'onReceived',
-		path: '',
-		restartWebhook: true,
-	}));
-}
 
 /**
  * The webhook lifecycle, for n8n's activation of a workflow. There is nothing to register at the
@@ -52,6 +33,14 @@ export function callbackWait(
 	// One execution waits for all its items: a mix of ways to wait cannot be honoured.
 	waits.forEach((w, i) => {
 		const check = inputCheck(ctx.getNode(), i);
+		// n8n names a node used as an AI Agent's tool <type>Tool: a tool call cannot park the execution.
+		if (ctx.getNode().type.endsWith('Tool')) {
+			check.fail(
+				'waitMethod',
+				'cannot be "callback" when the node is an AI Agent\'s tool',
+				'An agent waits for its tool to answer: use Wait Method Poll.',
+			);
+		}
 		if (w?.method !== 'callback') {
 			check.fail(
 				w ? 'waitMethod' : 'waitForCompletion',

@@ -1,12 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { DOWNLOAD_CONCURRENCY, STATUS_CONCURRENCY } from './followBatch';
 import { isFinished, type JobOutput } from './jobContract';
 import { fetchResult } from './results';
 import { Semaphore } from './timing';
 import { jobFromOutput, type VideoProvider } from './videoProvider';
-
-const STATUS_CONCURRENCY = 8;
-const DOWNLOAD_CONCURRENCY = 2;
 
 /** One input item of a Submit that waits for the provider's callback. */
 export interface WaitingJob {

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { finishedItems, statesOf, type WaitingJob } from './callbackJobs';
+import type { JobOutput } from './jobContract';
 import type { VideoProvider } from './videoProvider';
 
 /**
@@ -23,6 +24,32 @@ function claim(executionId: string): boolean {
 	return true;
 }
 
+/**
+ * Per execution, the jobs the provider has already reported ended: each callback asks only about
+ * the others (twenty jobs calling back one by one cost twenty checks, not four hundred).
+ */
+const endedJobs = new Map<string, { at: number; states: Map<string, JobOutput> }>();
+
+async function statesWithEnded(
+	executionId: string,
+	ctx: IExecuteFunctions,
+	provider: VideoProvider,
+	jobs: WaitingJob[],
+): Promise<Array<JobOutput | null | undefined>> {
+	const now = Date.now();
+	for (const [id, entry] of endedJobs) if (now - entry.at > RESUME_CLAIM_MS) endedJobs.delete(id);
+	const known = endedJobs.get(executionId)?.states ?? new Map<string, JobOutput>();
+	const jobIdOf = (job: WaitingJob) => String(job.json.jobId);
+	const unknown = jobs.filter((job) => job.final || !known.has(jobIdOf(job)));
+	const asked = await statesOf(ctx, provider, unknown);
+	unknown.forEach((job, n) => {
+		const state = asked[n];
+		if (state) known.set(jobIdOf(job), state);
+	});
+	endedJobs.set(executionId, { at: now, states: known });
+	return jobs.map((job) => (job.final ? null : known.get(jobIdOf(job))));
+}
+
 /** What the provider is answered while the execution goes on waiting: 200, so it stops retrying. */
 const STILL_WAITING: IWebhookResponseData = { webhookResponse: { received: true } };
 
@@ -35,13 +62,16 @@ export async function resumeOnCallback(
 	ctx: IWebhookFunctions,
 	providerOf: (view: IExecuteFunctions) => VideoProvider,
 ): Promise<IWebhookResponseData> {
+	// Already being resumed here: the other jobs' calls cost no status check.
+	if (resumed.has(ctx.getExecutionId())) return STILL_WAITING;
 	const jobs = waitingJobsOf(ctx);
 	if (jobs.length === 0) return STILL_WAITING;
 	const view = executeView(ctx);
 	const provider = providerOf(view);
-	const states = await statesOf(view, provider, jobs);
+	const states = await statesWithEnded(ctx.getExecutionId(), view, provider, jobs);
 	if (states.some((state) => state === undefined)) return STILL_WAITING;
 	if (!claim(ctx.getExecutionId())) return STILL_WAITING;
+	endedJobs.delete(ctx.getExecutionId());
 	// Answered now: the provider need not wait (HiDream gives up after 5 s) for the downloads.
 	ctx.getResponseObject().status(200).json({ received: true });
 	const items = await finishedItems(view, provider, jobs, states);

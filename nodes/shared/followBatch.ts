@@ -6,8 +6,10 @@ import { RenderTimeEstimate } from './renderTimeEstimate';
 import { ExecutionStopped, Semaphore } from './timing';
 import { jobFromOutput, type VideoProvider } from './videoProvider';
 
-const STATUS_CONCURRENCY = 8;
-const DOWNLOAD_CONCURRENCY = 2;
+/** Status checks at once where the provider has no batch endpoint. */
+export const STATUS_CONCURRENCY = 8;
+/** Videos downloaded at once. */
+export const DOWNLOAD_CONCURRENCY = 2;
 
 /**
  * What the jobs of one Submit share while they are followed: status checks (or status rounds),
