@@ -57,7 +57,12 @@ export async function submit({ server, receiver }: HiDreamCallbackSetup, paramet
 export const post = async (url: string, body: unknown) =>
 	(await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).status;
 export const resumed = async (execution: FakeExecution) => await until(() => execution.status !== 'waiting', 15_000);
-export const batchLooks = ({ server }: HiDreamCallbackSetup, path: string) => server.requestsTo('hiDream', 'POST', path).map((r) => (r.body as IDataObject).task_id_list);
+/** every status request, in order: `batch` with its task ids, or `single` with the one it asks */
+export const statusLooks = ({ server }: HiDreamCallbackSetup) =>
+	server
+		.requestsTo('hiDream')
+		.filter((r) => /\/results(\/batch)?$/.test(r.path))
+		.map((r) => (r.method === 'POST' ? ['batch', r.path, (r.body as IDataObject).task_id_list] : ['single', r.path, [r.query.task_id]]));
 export const subTaskOf = ({ fake }: HiDreamCallbackSetup, jobId: unknown) => fake.jobs.get(jobId as string)!.subTaskIds[0];
 /** the fake's video file of a job */
 export const videoOf = (setup: HiDreamCallbackSetup, jobId: unknown) => videoBytes(subTaskOf(setup, jobId), setup.server.fileSize);

@@ -5,7 +5,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { FILES, HIDREAM_SUBMIT_PATH, hiDreamBatchPath, hiDreamV3SubmitPath } from '../fakes';
+import { FILES, HIDREAM_SUBMIT_PATH, hiDreamBatchPath, hiDreamV3ResultsPath, hiDreamV3SubmitPath } from '../fakes';
 import { failure, until } from '../helpers/clock';
 import * as h from '../helpers/hiDreamCallback';
 import { items, post, resumed, styleParams, textParams } from '../helpers/hiDreamCallback';
@@ -15,7 +15,7 @@ const T2V_BATCH = hiDreamBatchPath('txt2video');
 
 const setup = h.hiDreamCallbackSetup();
 const submit = async (parameters: IDataObject, input: INodeExecutionData[]) => await h.submit(setup, parameters, input);
-const batchLooks = (path: string) => h.batchLooks(setup, path);
+const statusLooks = () => h.statusLooks(setup);
 const subTaskOf = (jobId: unknown) => h.subTaskOf(setup, jobId);
 const isVideoOf = h.isVideoOf(setup);
 
@@ -35,7 +35,7 @@ describe('Submit in callback mode', () => {
 		expect(execution.waitTill!.getTime()).toBeLessThanOrEqual(after + 120_000);
 		expect(execution.customData).toEqual({ hiDream_jobIds_1: ids.join(',') });
 		// one look at the four before waiting, in one batch request; nothing else
-		expect(batchLooks(STYLE_BATCH)).toEqual([ids]);
+		expect(statusLooks()).toEqual([['batch', STYLE_BATCH, ids]]);
 		expect(setup.server.requests).toHaveLength(5);
 		// what n8n passes on at the deadline: each job, still running, saying it timed out
 		expect(execution.passDeadline()).toBe(true);
@@ -81,7 +81,24 @@ describe('Submit in callback mode', () => {
 });
 
 describe('webhook()', () => {
-	test('resumes once all four stylizations are done: one batch status request per callback, each video downloaded once', async () => {
+	test('a callback once all four stylizations are done: HiDream is asked in one batch request, the execution resumes with the videos', async () => {
+		setup.server.renderMs = 60_000;
+		const { execution } = await submit(styleParams, items(4));
+		const ids = [...setup.fake.jobs.keys()];
+		// the renders end; HiDream's own callbacks would come later: any call to the resume URL makes the node look
+		for (const id of ids) setup.fake.clock.complete(id, setup.server.now());
+		expect(await post(execution.resumeUrl, { main_task_id: ids[0] })).toBe(200);
+		await resumed(execution);
+		expect(execution.resumedBy).toBe('webhook');
+		expect(statusLooks()).toEqual([
+			['batch', STYLE_BATCH, ids],
+			['batch', STYLE_BATCH, ids],
+		]);
+		expect(execution.output![0].map((i) => [i.json.jobId, i.json.status])).toEqual(ids.map((id) => [id, 'completed']));
+		expect(execution.output![0].every(isVideoOf)).toBe(true);
+	});
+
+	test("resumed by the fake's four real callbacks arriving together: once, each video downloaded once", async () => {
 		setup.server.renderMs = 700;
 		const { execution } = await submit(styleParams, items(4));
 		const ids = [...setup.fake.jobs.keys()];
@@ -91,10 +108,12 @@ describe('webhook()', () => {
 		expect(out.map((i) => [i.json.jobId, i.json.status, i.pairedItem])).toEqual(ids.map((id, item) => [id, 'completed', { item }]));
 		expect(out.every(isVideoOf)).toBe(true);
 		out.forEach((item) => expect(item.json).not.toHaveProperty('timedOut'));
-		// the provider was asked, never the callback believed: every look is one batch request for the four
+		// the provider was asked, never the callback believed; the four ended together, so a look after the end asks about each at most once per concurrent call
 		const calls = setup.receiver.webhookCalls(execution);
-		expect(batchLooks(STYLE_BATCH)).toEqual(Array(1 + calls.length).fill(ids));
-		expect(setup.server.requestsTo('hiDream', 'GET')).toHaveLength(0);
+		const looks = statusLooks();
+		expect(looks[0]).toEqual(['batch', STYLE_BATCH, ids]);
+		expect(looks.length).toBeLessThanOrEqual(1 + calls.length);
+		expect(looks.slice(1).every(([, , asked]) => (asked as string[]).every((id) => ids.includes(id)))).toBe(true);
 		expect(setup.server.requestsTo(FILES, 'GET').map((r) => r.path).sort()).toEqual(ids.map((id) => new URL(setup.server.fileUrl('hiDream', subTaskOf(id))).pathname).sort());
 		expect(calls.filter((c) => c.resumed)).toHaveLength(1);
 		// every call that reached the node was answered 200; one arriving after the resume finds the execution finished (n8n: 409)
@@ -116,9 +135,9 @@ describe('webhook()', () => {
 		const [early] = setup.receiver.webhookCalls(execution);
 		expect([early.status, early.resumed, (early.request.body as IDataObject).main_task_id]).toEqual([200, false, fast]);
 		expect(execution.status).toBe('waiting');
-		expect(batchLooks(T2V_BATCH)).toEqual([
-			[fast, slow],
-			[fast, slow],
+		expect(statusLooks()).toEqual([
+			['batch', T2V_BATCH, [fast, slow]],
+			['batch', T2V_BATCH, [fast, slow]],
 		]);
 		setup.fake.forceTaskStatus(slow, 1);
 		await resumed(execution);
@@ -127,13 +146,15 @@ describe('webhook()', () => {
 			[slow, 'textToVideo', 'completed'],
 		]);
 		expect(execution.output![0].every(isVideoOf)).toBe(true);
+		// the last callback asked only about the job not yet reported ended
+		expect(statusLooks().slice(2)).toEqual([['single', hiDreamV3ResultsPath('txt2video'), [slow]]]);
 		expect(setup.server.requestsTo('hiDream', 'POST', hiDreamV3SubmitPath('txt2video')).map((r) => (r.body as IDataObject).notify_url)).toEqual([execution.resumeUrl, execution.resumeUrl]);
 	});
 
 	test('a forged body saying done, or naming an unknown job, is answered 200 and resumes nothing; nothing is downloaded', async () => {
 		setup.server.renderMs = 60_000;
 		const { execution } = await submit(styleParams, items(2));
-		const [first] = [...setup.fake.jobs.keys()];
+		const [first, second] = [...setup.fake.jobs.keys()];
 		const forged = { main_task_id: first, sub_task_results: [{ sub_task_id: subTaskOf(first), task_status: 1, task_completion: 1, video: 'http://127.0.0.1:9/forged.mp4' }] };
 		expect(await post(execution.resumeUrl, forged)).toBe(200);
 		expect(await post(execution.resumeUrl, { ...forged, main_task_id: 'no-such-task' })).toBe(200);
@@ -142,7 +163,7 @@ describe('webhook()', () => {
 		expect(execution.status).toBe('waiting');
 		expect(setup.server.filesRequests).toHaveLength(0);
 		// each was checked with HiDream: one batch request for both jobs each
-		expect(batchLooks(STYLE_BATCH)).toHaveLength(4);
+		expect(statusLooks()).toEqual(Array(4).fill(['batch', STYLE_BATCH, [first, second]]));
 	});
 
 	test('a failed render comes out as an item with status failed, its error and jobId; the others with their videos', async () => {

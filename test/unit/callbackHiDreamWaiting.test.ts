@@ -31,8 +31,14 @@ test('the token exchanged at submit expired while the execution waited: the firs
 	expect(server.requestsTo('hiDream', 'GET', HIDREAM_TOKEN_PATH)).toHaveLength(2);
 	const secondToken = store.get('hiDreamApi').data.sessionToken;
 	expect(secondToken).not.toBe(firstToken);
-	// the look before waiting, the first webhook's refused look and its retry, the second webhook's look
-	expect(server.requestsTo('hiDream', 'POST', STYLE_BATCH).map((r) => r.headers.authorization)).toEqual([`Bearer ${String(firstToken)}`, `Bearer ${String(firstToken)}`, `Bearer ${String(secondToken)}`, `Bearer ${String(secondToken)}`]);
+	// the look before waiting, the first webhook's refused look and its retry, the second webhook's look (at the job not yet ended)
+	const looks = server.requestsTo('hiDream').filter((r) => r.path.includes('/results'));
+	expect(looks.map((r) => [r.method, r.headers.authorization])).toEqual([
+		['POST', `Bearer ${String(firstToken)}`],
+		['POST', `Bearer ${String(firstToken)}`],
+		['POST', `Bearer ${String(secondToken)}`],
+		['GET', `Bearer ${String(secondToken)}`],
+	]);
 });
 
 test('a finished video that cannot be fetched is an item with its error and jobId; the other comes with its video', async () => {
