@@ -43,6 +43,8 @@ export interface RunOptions {
 	binaryMode?: 'memory' | 'filesystem';
 	/** the node's typeVersion (displayOptions `@version`); default 1 */
 	typeVersion?: number;
+	/** the node is an AI Agent's tool: n8n names its type `<type>Tool` */
+	asTool?: boolean;
 	/** the execution the node runs in (shared with its webhook calls); default a fresh one */
 	execution?: FakeExecution;
 }
@@ -145,7 +147,7 @@ export class NodeHarness {
 		this.node = {
 			id: 'node-1',
 			name: description.defaults.name ?? description.displayName,
-			type: `n8n-nodes-ai-video.${description.name}`,
+			type: `n8n-nodes-ai-video.${description.name}${options.asTool ? 'Tool' : ''}`,
 			typeVersion: options.typeVersion ?? 1,
 			position: [0, 0],
 			parameters: options.parameters as INode['parameters'],

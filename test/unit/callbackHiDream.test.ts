@@ -57,6 +57,17 @@ describe('Submit in callback mode', () => {
 		expect(setup.server.requests).toHaveLength(0);
 	});
 
+	test("refused before any request when the node is an AI Agent's tool (a tool call cannot park the execution)", async () => {
+		const error = await failure(h.submit(setup, styleParams, items(1), { asTool: true }));
+		expect(error.message).toMatch(/^Parameter "waitMethod" cannot be "callback" when the node is an AI Agent's tool/);
+		expect(setup.server.requests).toHaveLength(0);
+		// the same node as a tool may still poll
+		setup.server.renderMs = 0;
+		const { execution, output } = await h.submit(setup, { ...styleParams, waitMethod: 'poll', waitOptions: { pollInterval: 1 } }, items(1), { asTool: true });
+		expect(execution.waitCalls).toHaveLength(0);
+		expect(output[0][0].json.status).toBe('completed');
+	});
+
 	test.each([
 		['waitMethod', { waitMethod: '={{ $json.method }}' }, (i: number) => ({ method: i === 0 ? 'callback' : 'poll' })],
 		['waitForCompletion', { waitForCompletion: '={{ $json.wait }}' }, (i: number) => ({ wait: i === 0 })],
