@@ -127,6 +127,8 @@ describe('webhook()', () => {
 		expect(looks.slice(1).every(([, , asked]) => (asked as string[]).every((id) => ids.includes(id)))).toBe(true);
 		expect(setup.server.requestsTo(FILES, 'GET').map((r) => r.path).sort()).toEqual(ids.map((id) => new URL(setup.server.fileUrl('hiDream', subTaskOf(id))).pathname).sort());
 		expect(calls.filter((c) => c.resumed)).toHaveLength(1);
+		// the node itself returned the output once: n8n never had to refuse a second resume
+		expect(execution.refusedResumes).toBe(0);
 		// every call that reached the node was answered 200; one arriving after the resume finds the execution finished (n8n: 409)
 		expect(calls.map((c) => c.status)).toEqual(calls.map(() => 200));
 		await Promise.all(ids.map(async (id) => await setup.fake.callbackSettled(id)));
