@@ -78,6 +78,10 @@ export async function submitForCallback(
 		submit: async (c, i) => await provider.submit(c, i, resumeUrl),
 		wait: { ...provider.wait, read: () => undefined },
 	});
+	// The resume URL (with n8n's signature) is the node's business, not the workflow's.
+	for (const item of submitted)
+		for (const [key, value] of Object.entries(item.json))
+			if (value === resumeUrl) item.json[key] = null;
 	const startedAt = Date.now();
 	const jobs: WaitingJob[] = submitted.map((item) => {
 		const itemIndex = (item.pairedItem as { item: number }).item;

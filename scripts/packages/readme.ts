@@ -43,9 +43,14 @@ function resumeUrlFields(facts: ProviderFacts): string[] {
 	return [...found];
 }
 
-function waitingPatterns(facts: ProviderFacts, exampleFiles: string[]): string {
+/** The first example (by file name) with a node whose parameters match. */
+function exampleWith(examples: Record<string, Workflow>, match: (parameters: Record<string, unknown>) => boolean): string | undefined {
+	return Object.keys(examples).find((file) => examples[file].nodes.some((n) => match((n.parameters ?? {}) as Record<string, unknown>)));
+}
+
+function waitingPatterns(facts: ProviderFacts, examples: Record<string, Workflow>): string {
 	const ways: string[] = [];
-	const loop = exampleFiles.find((f) => f.includes('polling-loop'));
+	const loop = Object.keys(examples).find((f) => f.includes('polling-loop'));
 	ways.push(
 		'**Polling loop**: Submit → Wait → Get Status → IF `{{ $json.status }}` is `completed` → Get Result; ' +
 			'`failed` → Stop And Error; otherwise back to Wait.' + (loop ? ` See \`examples/${loop}\`.` : ''),
@@ -58,11 +63,16 @@ function waitingPatterns(facts: ProviderFacts, exampleFiles: string[]): string {
 	}
 	const waitMethod = findProperty(facts.descriptions, 'waitMethod');
 	if ((waitMethod?.options as Array<{ value?: unknown }> | undefined)?.some((o) => o.value === 'callback')) {
-		ways.push("**Wait Method: Callback** (with Wait for Completion): the node gives the provider the execution's resume URL, the execution waits in n8n's database and resumes when the provider calls back.");
+		const example = exampleWith(examples, (p) => p.waitMethod === 'callback');
+		ways.push(
+			"**Wait Method: Callback** (with Wait for Completion): the node gives the provider the execution's resume URL, the execution waits in n8n's database and resumes when the provider calls back." +
+				(example ? ` See \`examples/${example}\`.` : ''),
+		);
 	}
 	const callbackFields = resumeUrlFields(facts);
 	if (callbackFields.length > 0) {
-		const example = exampleFiles.find((f) => f.includes('callback'));
+		// the example whose Wait node the provider resumes, not one where the node waits itself
+		const example = exampleWith(examples, (p) => p.resume === 'webhook');
 		ways.push(
 			`**Callback to a Wait node**: set *${callbackFields.join('* or *')}* to \`{{ $execution.resumeUrl }}\` and follow Submit with a Wait node set to *Resume: On Webhook Call*.` +
 				(example ? ` See \`examples/${example}\`.` : ''),
@@ -101,7 +111,7 @@ export function renderReadme(pkg: SinglePackage, facts: ProviderFacts, examples:
 		credentialDisplayName: facts.credential.displayName,
 		credentialFields: credentialTable(facts.credential.properties),
 		operations: `| Operation | Value | What it does |\n|---|---|---|\n${ops}`,
-		waiting: waitingPatterns(facts, Object.keys(examples)),
+		waiting: waitingPatterns(facts, examples),
 		examples: Object.entries(examples)
 			.map(([file, wf]) => `- \`examples/${file}\`${wf.name ? `: ${wf.name}` : ''}`)
 			.join('\n'),

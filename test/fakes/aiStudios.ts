@@ -66,6 +66,8 @@ export class AiStudiosFake implements FakeProvider {
 	readonly webhookCalls: Array<{ url: string; status?: number; error?: string }> = [];
 
 	private readonly webhookTimers = new Set<NodeJS.Timeout>();
+	/** the pending webhook timer of each job */
+	private readonly webhookTimerOf = new Map<string, NodeJS.Timeout>();
 	/** the v3 API of the same account */
 	readonly v3 = new AiStudiosV3(this.clock, { urlLagMs: () => this.urlLagMs, fileUrl: (server, id) => server.fileUrl(this.name, id) });
 
@@ -84,6 +86,7 @@ export class AiStudiosFake implements FakeProvider {
 		this.webhookCalls.length = 0;
 		for (const timer of this.webhookTimers) clearTimeout(timer);
 		this.webhookTimers.clear();
+		this.webhookTimerOf.clear();
 		this.v3.reset();
 	}
 
@@ -97,6 +100,22 @@ export class AiStudiosFake implements FakeProvider {
 
 	get lastJobId(): string | undefined {
 		return [...this.clock.jobs.keys()].pop();
+	}
+
+	/**
+	 * The render (v2 or v3) ends now, and its webhook (if it has one) is called at once: for tests
+	 * that hold renders with a long render time until they choose to end them.
+	 */
+	finishNow(jobId: string, server: FakeServer): void {
+		const job = this.clock.get(jobId);
+		if (!job) throw new Error(`no aiStudios job ${jobId}`);
+		this.clock.complete(jobId, server.now());
+		if (job.v3) return this.v3.webhookNow(job, server);
+		const timer = this.webhookTimerOf.get(jobId);
+		if (timer === undefined) return;
+		clearTimeout(timer);
+		this.webhookTimers.delete(timer);
+		this.scheduleWebhook(job, server);
 	}
 
 	handles(path: string): boolean {
@@ -166,6 +185,7 @@ export class AiStudiosFake implements FakeProvider {
 	private scheduleWebhook(job: AiStudiosJob, server: FakeServer): void {
 		const timer = setTimeout(() => {
 			this.webhookTimers.delete(timer);
+			this.webhookTimerOf.delete(job.id);
 			const state = this.clock.state(job, server.now());
 			// a timer may fire a millisecond before Date.now() reaches the end: look again, never drop the call
 			if (state === 'queued' || state === 'processing') return this.scheduleWebhook(job, server);
@@ -184,5 +204,6 @@ export class AiStudiosFake implements FakeProvider {
 		// a pending webhook never keeps the process alive; reset() drops it
 		timer.unref();
 		this.webhookTimers.add(timer);
+		this.webhookTimerOf.set(job.id, timer);
 	}
 }

@@ -75,6 +75,8 @@ export class AiStudiosV3 {
 	refusedExchanges!: number;
 	readonly webhookCalls: Array<{ url: string; body: Json; status?: number; error?: string }> = [];
 	private readonly webhookTimers = new Set<NodeJS.Timeout>();
+	/** the pending webhook timer of each project */
+	private readonly webhookTimerOf = new Map<string, NodeJS.Timeout>();
 
 	constructor(
 		private readonly clock: JobClock<AiStudiosJobData>,
@@ -100,6 +102,16 @@ export class AiStudiosV3 {
 		this.webhookCalls.length = 0;
 		for (const timer of this.webhookTimers) clearTimeout(timer);
 		this.webhookTimers.clear();
+		this.webhookTimerOf.clear();
+	}
+
+	/** a project whose render was just ended (AiStudiosFake.finishNow): its pending webhook goes out now */
+	webhookNow(job: AiStudiosJob, server: FakeServer): void {
+		const timer = this.webhookTimerOf.get(job.id);
+		if (timer === undefined) return;
+		clearTimeout(timer);
+		this.webhookTimers.delete(timer);
+		this.scheduleWebhook(job, server);
 	}
 
 	/** a token as a credential saved earlier holds it (issued out of band), valid until expireTokens() */
@@ -252,6 +264,7 @@ export class AiStudiosV3 {
 	private scheduleWebhook(job: AiStudiosJob, server: FakeServer): void {
 		const timer = setTimeout(() => {
 			this.webhookTimers.delete(timer);
+			this.webhookTimerOf.delete(job.id);
 			const state = this.clock.state(job, server.now());
 			// a timer may fire a millisecond before Date.now() reaches the end: look again, never drop the call
 			if (state === 'queued' || state === 'processing') return this.scheduleWebhook(job, server);
@@ -267,5 +280,6 @@ export class AiStudiosV3 {
 		}, Math.max(1, job.createdAt + job.renderMs + this.settings.urlLagMs() - server.now()));
 		timer.unref();
 		this.webhookTimers.add(timer);
+		this.webhookTimerOf.set(job.id, timer);
 	}
 }

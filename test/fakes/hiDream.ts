@@ -208,6 +208,16 @@ export class HiDreamFake implements FakeProvider {
 		this.endChecks.get(jobId)?.();
 	}
 
+	/**
+	 * The task's render ends now, and its callback (if it has a notify_url) goes out at once: for
+	 * tests that hold renders with a long render time until they choose to end them.
+	 */
+	finishNow(jobId: string, server: FakeServer): void {
+		if (!this.clock.get(jobId)) throw new Error(`no hiDream job ${jobId}`);
+		this.clock.complete(jobId, server.now());
+		this.endChecks.get(jobId)?.();
+	}
+
 	/** callback attempts made for a task */
 	callbacksFor(jobId: string): CallbackAttempt[] {
 		return this.callbacks.filter((c) => c.jobId === jobId);
