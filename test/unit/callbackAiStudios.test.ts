@@ -81,6 +81,7 @@ describe.each(['v2', 'v3'] as const)('API %s', (version) => {
 		// one look at each job before waiting
 		expect(progressLooks(version).map(lookedAt)).toEqual(ids);
 		expect(execution.passDeadline()).toBe(true);
+		expect(JSON.stringify(execution.output)).not.toContain(execution.resumeToken);
 		execution.output![0].forEach((item, n) => {
 			expect(item.json).toMatchObject({ provider: 'aiStudios', jobId: ids[n], status: 'queued', timedOut: true });
 			expect(item.json.error).toMatch(new RegExp(`^AI Studios did not report job ${ids[n]} finished by the deadline`));
@@ -109,6 +110,7 @@ describe.each(['v2', 'v3'] as const)('API %s', (version) => {
 			[ids[2], 'completed', { item: 2 }],
 		]);
 		expect(out[1].json.error).toMatch(/clothes unavailable/);
+		expect(JSON.stringify(out.map((i) => i.json))).not.toContain(execution.resumeToken);
 		expect(out[1].binary).toBeUndefined();
 		expect([out[0], out[2]].every(isVideoOf)).toBe(true);
 		expect(server.requestsTo(FILES, 'GET').map((r) => r.path).sort()).toEqual([ids[0], ids[2]].map((id) => new URL(server.fileUrl('aiStudios', id)).pathname).sort());

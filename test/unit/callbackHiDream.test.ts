@@ -46,6 +46,8 @@ describe('Submit in callback mode', () => {
 			expect(item.json.error).toMatch(new RegExp(`^HiDream did not report job ${ids[n]} finished by the deadline \\(.+\\); it may still be rendering`));
 			expect(item.binary).toBeUndefined();
 		});
+		// the resume URL (n8n's signature) stays the node's: in no item
+		expect(JSON.stringify(execution.output)).not.toContain(execution.resumeToken);
 		// a callback after the deadline finds the execution finished
 		expect(await post(execution.resumeUrl, { main_task_id: ids[0], sub_task_results: [] })).toBe(409);
 		expect(setup.receiver.webhookCalls(execution)).toHaveLength(0);
@@ -127,6 +129,7 @@ describe('webhook()', () => {
 		expect(looks.slice(1).every(([, , asked]) => (asked as string[]).every((id) => ids.includes(id)))).toBe(true);
 		expect(setup.server.requestsTo(FILES, 'GET').map((r) => r.path).sort()).toEqual(ids.map((id) => new URL(setup.server.fileUrl('hiDream', subTaskOf(id))).pathname).sort());
 		expect(calls.filter((c) => c.resumed)).toHaveLength(1);
+		expect(JSON.stringify(out.map((i) => i.json))).not.toContain(execution.resumeToken);
 		// the node itself returned the output once: n8n never had to refuse a second resume
 		expect(execution.refusedResumes).toBe(0);
 		// every call that reached the node was answered 200; one arriving after the resume finds the execution finished (n8n: 409)
