@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { FakeExecution } from './execution';
 import {
 	NodeApiError,
 	NodeOperationError,
@@ -42,6 +43,10 @@ export interface RunOptions {
 	binaryMode?: 'memory' | 'filesystem';
 	/** the node's typeVersion (displayOptions `@version`); default 1 */
 	typeVersion?: number;
+	/** the node is an AI Agent's tool: n8n names its type `<type>Tool` */
+	asTool?: boolean;
+	/** the execution the node runs in (shared with its webhook calls); default a fresh one */
+	execution?: FakeExecution;
 }
 
 export interface RunResult {
@@ -71,7 +76,7 @@ export class CredentialStore {
 	}
 }
 
-function resolveExpression(value: unknown, scope: Record<string, unknown>): unknown {
+export function resolveExpression(value: unknown, scope: Record<string, unknown>): unknown {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
 	const body = value.slice(1);
 	const whole = /^\{\{([\s\S]*)\}\}$/.exec(body.trim());
@@ -125,20 +130,24 @@ async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
 
 export class NodeHarness {
 	readonly logs: string[] = [];
-	readonly customData: Record<string, string> = {};
 	readonly store: CredentialStore;
 	readonly node: INode;
+	readonly execution: FakeExecution;
+	/** the node's input, as n8n hands it over (getInputData reads it; the stack entry holds the same object) */
+	readonly inputData: { main: INodeExecutionData[][] };
 
 	constructor(
 		readonly options: RunOptions,
 		store?: CredentialStore,
 	) {
+		this.execution = options.execution ?? new FakeExecution();
+		this.inputData = { main: [options.items ?? [{ json: {} }]] };
 		this.store = store ?? new CredentialStore(options.credentials);
 		const description = options.node.description;
 		this.node = {
 			id: 'node-1',
 			name: description.defaults.name ?? description.displayName,
-			type: `n8n-nodes-ai-video.${description.name}`,
+			type: `n8n-nodes-ai-video.${description.name}${options.asTool ? 'Tool' : ''}`,
 			typeVersion: options.typeVersion ?? 1,
 			position: [0, 0],
 			parameters: options.parameters as INode['parameters'],
@@ -148,8 +157,28 @@ export class NodeHarness {
 		};
 	}
 
+	get customData(): Record<string, string> {
+		return this.execution.customData;
+	}
+
 	private items(): INodeExecutionData[] {
-		return this.options.items ?? [{ json: {} }];
+		return this.inputData.main[0] ?? [];
+	}
+
+	/** what an expression sees for an item: n8n's WorkflowDataProxy, reduced to what these nodes use */
+	scope(itemIndex: number): Record<string, unknown> {
+		const items = this.items();
+		const item = items[itemIndex] ?? { json: {} };
+		const execution = this.execution;
+		return {
+			$json: item.json,
+			$binary: item.binary ?? {},
+			$parameter: this.options.parameters,
+			$input: { all: () => items, first: () => items[0], last: () => items[items.length - 1], item },
+			$execution: { id: execution.id, mode: 'test', resumeUrl: execution.resumeUrl, customData: execution.customDataApi() },
+			$executionId: execution.id,
+			$resumeWebhookUrl: execution.resumeUrl,
+		};
 	}
 
 	/** n8n returns a parameter's default when it is not set and its displayOptions apply. */
@@ -165,8 +194,7 @@ export class NodeHarness {
 			if (fallback !== undefined) return fallback;
 			throw new Error(`Could not get parameter "${name}"`);
 		}
-		const item = this.items()[itemIndex] ?? { json: {} };
-		return resolveDeep(value, { $json: item.json, $parameter: params, $binary: item.binary ?? {} });
+		return resolveDeep(value, this.scope(itemIndex));
 	}
 
 	private visibleProperty(name: string): INodeProperties | undefined {
@@ -284,16 +312,15 @@ export class NodeHarness {
 			getCredentials: async (type: string) => await harness.getCredentials(type),
 			continueOnFail: () => harness.options.continueOnFail ?? false,
 			getExecutionCancelSignal: () => harness.options.abortSignal,
-			getExecutionId: () => 'exec-1',
+			getExecutionId: () => harness.execution.id,
 			getMode: () => 'manual',
 			getWorkflow: () => ({ id: 'wf-1', name: 'test', active: false }),
 			logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-			customData: {
-				set: (k: string, v: string) => (harness.customData[k] = v),
-				setAll: (o: Record<string, string>) => Object.assign(harness.customData, o),
-				get: (k: string) => harness.customData[k],
-				getAll: () => ({ ...harness.customData }),
-			},
+			customData: harness.execution.customDataApi(),
+			// n8n prefixes '=' (NodeExecutionContext.evaluateExpression)
+			evaluateExpression: (expression: string, i = 0) => resolveExpression(`=${expression}`, harness.scope(i)),
+			putExecutionToWait: async (waitTill: Date) => harness.execution.putToWait(waitTill),
+			getExecuteData: () => harness.execution.stackEntry,
 		};
 		ctx.helpers = {
 			httpRequest: async (o: IHttpRequestOptions) => await httpRequest(o),
@@ -321,7 +348,15 @@ export class NodeHarness {
 /** Runs the node once over the items, as one n8n execution of that node. */
 export async function runNode(options: RunOptions, store?: CredentialStore): Promise<RunResult & { harness: NodeHarness }> {
 	const harness = new NodeHarness(options, store);
-	const output = await options.node.execute!.call(harness.context() as never);
+	harness.execution.enter(harness.node, harness.inputData);
+	let output: unknown;
+	try {
+		output = await options.node.execute!.call(harness.context() as never);
+	} catch (error) {
+		harness.execution.status = 'error';
+		throw error;
+	}
+	harness.execution.finishRun(output as INodeExecutionData[][]);
 	return { output: output as INodeExecutionData[][], logs: harness.logs, customData: harness.customData, loginRuns: harness.store.preAuthRuns, harness };
 }
 
