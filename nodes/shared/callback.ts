@@ -28,10 +28,23 @@ export function callbackWait(
 	const count = ctx.getInputData().length;
 	if (!callback || count === 0) return undefined;
 	const waits = Array.from({ length: count }, (_, i) => provider.wait.read(ctx, i));
-	const first = waits[0]?.method;
-	if (first !== 'callback' && waits.every((w) => w?.method !== 'callback')) return undefined;
-	// One execution waits for all its items: a mix of ways to wait cannot be honoured.
-	waits.forEach((w, i) => {
+	const isCallback = (i: number) => waits[i]?.method === 'callback';
+	const callbackAt = waits.findIndex((_, i) => isCallback(i));
+	if (callbackAt === -1) return undefined;
+	// One execution waits for all its items: a mix of ways to wait cannot be honoured. The item
+	// named is the first that differs from item 0.
+	const differentAt = isCallback(0) ? waits.findIndex((_, i) => !isCallback(i)) : callbackAt;
+	if (differentAt !== -1) {
+		const fieldOf = (i: number) => (waits[i] ? 'waitMethod' : 'waitForCompletion');
+		const how = (i: number) =>
+			!waits[i] ? 'does not wait' : isCallback(i) ? 'waits for the callback' : 'waits by poll';
+		inputCheck(ctx.getNode(), differentAt).fail(
+			fieldOf(isCallback(0) ? differentAt : 0),
+			`must be the same for every item: item 0 ${how(0)}, item ${differentAt} ${how(differentAt)}`,
+			'One execution waits for all its items: set Wait for Completion and Wait Method alike for all.',
+		);
+	}
+	waits.forEach((_, i) => {
 		const check = inputCheck(ctx.getNode(), i);
 		// n8n names a node used as an AI Agent's tool <type>Tool: a tool call cannot park the execution.
 		if (ctx.getNode().type.endsWith('Tool')) {
@@ -39,13 +52,6 @@ export function callbackWait(
 				'waitMethod',
 				'cannot be "callback" when the node is an AI Agent\'s tool',
 				'An agent waits for its tool to answer: use Wait Method Poll.',
-			);
-		}
-		if (w?.method !== 'callback') {
-			check.fail(
-				w ? 'waitMethod' : 'waitForCompletion',
-				`must be the same for every item: item 0 ${first === 'callback' ? 'waits for the callback' : 'does not'}, item ${i} ${w ? `waits by ${w.method}` : 'does not wait'}`,
-				'One execution waits for all its items: set Wait for Completion and Wait Method alike for all.',
 			);
 		}
 		const options = ctx.getNodeParameter('options', i, {}) as IDataObject;

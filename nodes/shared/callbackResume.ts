@@ -62,16 +62,18 @@ export async function resumeOnCallback(
 	ctx: IWebhookFunctions,
 	providerOf: (view: IExecuteFunctions) => VideoProvider,
 ): Promise<IWebhookResponseData> {
-	// Already being resumed here: the other jobs' calls cost no status check.
-	if (resumed.has(ctx.getExecutionId())) return STILL_WAITING;
 	const jobs = waitingJobsOf(ctx);
 	if (jobs.length === 0) return STILL_WAITING;
+	// One wait of the execution: a loop puts the same execution to wait again, for other jobs.
+	const wait = `${ctx.getExecutionId()}:${jobs.map((job) => String(job.json.jobId)).join(',')}`;
+	// Already being resumed here: the other jobs' calls cost no status check.
+	if (resumed.has(wait)) return STILL_WAITING;
 	const view = executeView(ctx);
 	const provider = providerOf(view);
-	const states = await statesWithEnded(ctx.getExecutionId(), view, provider, jobs);
+	const states = await statesWithEnded(wait, view, provider, jobs);
 	if (states.some((state) => state === undefined)) return STILL_WAITING;
-	if (!claim(ctx.getExecutionId())) return STILL_WAITING;
-	endedJobs.delete(ctx.getExecutionId());
+	if (!claim(wait)) return STILL_WAITING;
+	endedJobs.delete(wait);
 	// Answered now: the provider need not wait (HiDream gives up after 5 s) for the downloads.
 	ctx.getResponseObject().status(200).json({ received: true });
 	const items = await finishedItems(view, provider, jobs, states);
@@ -80,10 +82,12 @@ export async function resumeOnCallback(
 
 /** The execution's jobs: the items Submit left as its input when it put the execution to wait. */
 function waitingJobsOf(ctx: IWebhookFunctions): WaitingJob[] {
-	const stacked = ctx.evaluateExpression('{{ $input.all().map((item) => item.json) }}', 0);
+	// `$input.all()` gives items, or each item's json where the workflow's binary mode is 'combined'
+	const stacked = ctx.evaluateExpression('{{ $input.all() }}', 0);
 	if (!Array.isArray(stacked)) return [];
 	return stacked.flatMap((value): WaitingJob[] => {
-		const json = value as IDataObject;
+		const item = value as IDataObject | undefined;
+		const json = (item?.json && typeof item.json === 'object' ? item.json : item) as IDataObject;
 		const wait = json?.callbackWait as IDataObject | undefined;
 		if (!wait || typeof wait.itemIndex !== 'number') return [];
 		const job: IDataObject = { ...json };

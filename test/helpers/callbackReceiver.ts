@@ -37,6 +37,7 @@ interface Session {
 	node: INodeType;
 	parameters: IDataObject;
 	typeVersion?: number;
+	workflowBinaryMode?: 'separate' | 'combined';
 	store: CredentialStore;
 }
 
@@ -150,7 +151,7 @@ export interface CallbackRun {
 export async function runCallbackSubmit(receiver: CallbackReceiver, options: RunOptions): Promise<CallbackRun> {
 	const execution = options.execution ?? receiver.newExecution();
 	const store = new CredentialStore(options.credentials);
-	receiver.register({ execution, node: options.node, parameters: options.parameters, typeVersion: options.typeVersion, store });
+	receiver.register({ execution, node: options.node, parameters: options.parameters, typeVersion: options.typeVersion, workflowBinaryMode: options.workflowBinaryMode, store });
 	const { output } = await runNode({ ...options, execution }, store);
 	return { execution, output, store };
 }

@@ -47,8 +47,11 @@ export class FakeExecution {
 		return this.stackEntry?.data.main[0] ?? [];
 	}
 
-	/** the node's stack entry, as n8n builds it for the node's run: its `data` is the node's input object */
+	/** the node runs (again, in a loop: the execution keeps its id and resume token); its stack entry's `data` is its input */
 	enter(node: INode, data: { main: INodeExecutionData[][] }): IExecuteData {
+		this.status = 'running';
+		this.output = undefined;
+		this.resumedBy = undefined;
 		this.stackEntry = { node, data, source: { main: [{ previousNode: 'When clicking ‘Execute workflow’' }] } };
 		return this.stackEntry;
 	}

@@ -47,6 +47,8 @@ export interface RunOptions {
 	asTool?: boolean;
 	/** the execution the node runs in (shared with its webhook calls); default a fresh one */
 	execution?: FakeExecution;
+	/** the workflow setting `binaryMode`: 'combined' (n8n's execution logic v2) makes `$input.all()` give each item's json */
+	workflowBinaryMode?: 'separate' | 'combined';
 }
 
 export interface RunResult {
@@ -174,7 +176,10 @@ export class NodeHarness {
 			$json: item.json,
 			$binary: item.binary ?? {},
 			$parameter: this.options.parameters,
-			$input: { all: () => items, first: () => items[0], last: () => items[items.length - 1], item },
+			// WorkflowDataProxy.returnExecutionData
+			$input: this.options.workflowBinaryMode === 'combined'
+				? { all: () => items.map((i) => i.json), first: () => items[0]?.json, last: () => items[items.length - 1]?.json, item: item.json }
+				: { all: () => items, first: () => items[0], last: () => items[items.length - 1], item },
 			$execution: { id: execution.id, mode: 'test', resumeUrl: execution.resumeUrl, customData: execution.customDataApi() },
 			$executionId: execution.id,
 			$resumeWebhookUrl: execution.resumeUrl,

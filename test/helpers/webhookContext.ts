@@ -73,6 +73,7 @@ export interface WebhookCallOptions {
 	node: INodeType;
 	parameters: IDataObject;
 	typeVersion?: number;
+	workflowBinaryMode?: 'separate' | 'combined';
 	/** the credential store of the execute run (n8n's database) */
 	store: CredentialStore;
 	execution: FakeExecution;
@@ -85,7 +86,7 @@ export interface WebhookCallOptions {
 export function webhookContext(options: WebhookCallOptions): Record<string, unknown> {
 	const { execution, request, response } = options;
 	const harness = new NodeHarness(
-		{ node: options.node, parameters: options.parameters, typeVersion: options.typeVersion, items: execution.stackedItems, credentials: [], execution },
+		{ node: options.node, parameters: options.parameters, typeVersion: options.typeVersion, workflowBinaryMode: options.workflowBinaryMode, items: execution.stackedItems, credentials: [], execution },
 		options.store,
 	);
 	const base = harness.context();

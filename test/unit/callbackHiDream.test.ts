@@ -75,7 +75,18 @@ describe('Submit in callback mode', () => {
 		['waitForCompletion', { waitForCompletion: '={{ $json.wait }}' }, (i: number) => ({ wait: i === 0 })],
 	])('refused before any request: items mixing wait methods (%s)', async (field, override, json) => {
 		const error = await failure(submit({ ...styleParams, ...override }, items(2, json)));
-		expect(error.message).toMatch(new RegExp(`^Parameter "${field}" must be the same for every item`));
+		expect(error.message).toMatch(new RegExp(`^Parameter "${field}" must be the same for every item: item 0 waits for the callback, item 1`));
+		expect(error.context.itemIndex).toBe(1);
+		expect(setup.server.requests).toHaveLength(0);
+	});
+
+	test.each([
+		['waitMethod', { waitMethod: '={{ $json.m }}' }, (i: number) => ({ m: i === 2 ? 'callback' : 'poll' }), 'waits by poll'],
+		['waitForCompletion', { waitForCompletion: '={{ $json.w }}' }, (i: number) => ({ w: i === 2 }), 'does not wait'],
+	])('a mix whose first item does not wait for the callback names the item that does (%s)', async (field, override, json, first) => {
+		const error = await failure(submit({ ...styleParams, ...override }, items(3, json)));
+		expect(error.message).toMatch(new RegExp(`^Parameter "${field}" must be the same for every item: item 0 ${first}, item 2 waits for the callback`));
+		expect(error.context.itemIndex).toBe(2);
 		expect(setup.server.requests).toHaveLength(0);
 	});
 

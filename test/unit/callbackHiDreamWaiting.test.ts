@@ -122,3 +122,13 @@ test('items with different Timeouts: the execution waits until the latest; at th
 	expect(long).toBe(execution.waitCalls[0].getTime());
 	expect(long - short).toBe(540_000);
 });
+
+test("a workflow with n8n's combined binary mode (execution logic v2): the webhook finds its jobs and resumes", async () => {
+	const { server, fake } = setup;
+	server.renderMs = 600;
+	const { execution } = await h.submit(setup, styleParams, items(2), { workflowBinaryMode: 'combined' });
+	const ids = [...fake.jobs.keys()];
+	await resumed(execution);
+	expect(execution.resumedBy).toBe('webhook');
+	expect(execution.output![0].map((i) => [i.json.jobId, i.json.status])).toEqual(ids.map((id) => [id, 'completed']));
+});
