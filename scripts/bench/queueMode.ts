@@ -16,7 +16,7 @@ import {
 	type N8nServer,
 	type N8nWorker,
 } from '../../test/e2e/n8n';
-import { startRedis, type Redis } from '../../test/e2e/redis';
+import { queueModeEnv, startRedis, type Redis } from '../../test/e2e/redis';
 import { BullActiveSampler } from './bullActive';
 
 export const WORKER_CONCURRENCY = 5;
@@ -53,13 +53,7 @@ export async function startQueueStack(fakes: FakeServer, distDir: string, import
 		await importWorkflows(home);
 		redis = await startRedis();
 		const port = await getFreePort();
-		const env = {
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: redis.host,
-			QUEUE_BULL_REDIS_PORT: String(redis.port),
-			// the worker builds $execution.resumeUrl: it must name the main, which takes the webhooks
-			N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
-		};
+		const env = queueModeEnv(redis, port);
 		[main, worker] = await Promise.all([
 			startN8nServer(home, { port, env }),
 			startN8nWorker(home, { env: { ...env, N8N_LOG_FORMAT: 'json' }, concurrency: WORKER_CONCURRENCY }),

@@ -21,7 +21,7 @@
  *   await server.downloadBinary(item.binary.data)              // via GET /rest/binary-data (any binary mode)
  *
  *   // queue mode (redis from ./redis.ts): same env for both, main's URL for the worker's resume URLs
- *   const env = { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST, QUEUE_BULL_REDIS_PORT, N8N_WEBHOOK_URL };
+ *   const env = queueModeEnv(redis, port); // EXECUTIONS_MODE=queue, QUEUE_BULL_REDIS_*, N8N_WEBHOOK_URL
  *   const [main, worker] = await Promise.all([startN8nServer(home, { port, env }), startN8nWorker(home, { env })]);
  *
  *   createN8nHome({ dir }) keeps a persistent folder (npm start's .n8n-sandbox); startN8nServer then

@@ -98,3 +98,17 @@ export async function startRedis(): Promise<Redis> {
 	}
 	return { host: '127.0.0.1', port, process: child, stop };
 }
+
+/**
+ * The environment of every n8n process in queue mode: the queue on `redis`, and the main's address
+ * (`mainPort` on 127.0.0.1), from which the workers build `$execution.resumeUrl`: the main takes
+ * the webhooks.
+ */
+export function queueModeEnv(redis: Redis, mainPort: number): Record<string, string> {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: redis.host,
+		QUEUE_BULL_REDIS_PORT: String(redis.port),
+		N8N_WEBHOOK_URL: `http://127.0.0.1:${mainPort}/`,
+	};
+}

@@ -25,7 +25,7 @@ import {
 	type N8nServer,
 	type N8nWorker,
 } from './n8n';
-import { startRedis, type Redis } from './redis';
+import { queueModeEnv, startRedis, type Redis } from './redis';
 import { sandboxCredentialList } from './sandboxCredentials';
 
 const RENDER_MS = 3_000;
@@ -170,13 +170,7 @@ describe('queue mode: redis + n8n start (main) + n8n worker', () => {
 	beforeAll(async () => {
 		redis = await startRedis();
 		const port = await getFreePort();
-		const env = {
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: redis.host,
-			QUEUE_BULL_REDIS_PORT: String(redis.port),
-			// the worker builds $execution.resumeUrl: it must name the main, which takes the webhooks
-			N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
-		};
+		const env = queueModeEnv(redis, port);
 		// main and worker start side by side (each has its own task-runner broker port)
 		[main, worker] = await Promise.all([startN8nServer(home, { port, env }), startN8nWorker(home, { env })]);
 	}, 30 * 60_000); // a fresh machine first installs redis-server with apt-get (~15 s here)

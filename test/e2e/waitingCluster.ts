@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 
 import { getFreePort, startN8nServer, startN8nWorker, type N8nHome, type N8nServer, type N8nWorker } from './n8n';
-import { startRedis, type Redis } from './redis';
+import { queueModeEnv, startRedis, type Redis } from './redis';
 
 export type Mode = 'regular' | 'queue';
 
@@ -26,15 +26,7 @@ export interface Cluster {
 export async function startCluster(home: N8nHome, mode: Mode): Promise<Cluster> {
 	const port = await getFreePort();
 	const redis: Redis | undefined = mode === 'queue' ? await startRedis() : undefined;
-	const env: Record<string, string> = redis
-		? {
-				EXECUTIONS_MODE: 'queue',
-				QUEUE_BULL_REDIS_HOST: redis.host,
-				QUEUE_BULL_REDIS_PORT: String(redis.port),
-				// the workers build $execution.resumeUrl: it must name the main, which takes the webhooks
-				N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
-			}
-		: {};
+	const env: Record<string, string> = redis ? queueModeEnv(redis, port) : {};
 	const mainLogs: string[] = [];
 	const workerLogs: string[] = [];
 	const startAll = async () => {
