@@ -42,6 +42,15 @@ const stateFile = () => path.join(SANDBOX_DIR, 'sandbox-state.json');
 const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 /** the example that needs an active (production) webhook */
 const CALLBACK_EXAMPLE = 'hidream-callback.json';
+/** Examples that wait for the provider's callback inside one node (Wait Method Callback), and how to start them. */
+const ONE_NODE_CALLBACK_EXAMPLES = [
+	{ file: 'hidream-callback-node.json', path: 'hidream-stylize-videos', body: '{"videos":[{"url":"https://example.com/a.mp4"},{"url":"https://example.com/b.mp4"}]}' },
+	{
+		file: 'aistudios-callback-node.json',
+		path: 'aistudios-render-videos',
+		body: '{"videos":[{"language":"en","text":"Hello from n8n.","model":"M000004017","clothes":"BG00006160"}]}',
+	},
+];
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -235,6 +244,11 @@ async function main(): Promise<void> {
 		await pruneApiKeys(server).catch((e) => note(`could not prune old API keys: ${String(e)}`));
 		const callback = examples.find((e) => e.file === CALLBACK_EXAMPLE);
 		if (callback) await server.activateWorkflow(callback.id);
+		const oneNode = ONE_NODE_CALLBACK_EXAMPLES.flatMap((e) => {
+			const example = examples.find((x) => x.file === e.file);
+			return example ? [{ ...e, id: example.id, name: example.name }] : [];
+		});
+		for (const e of oneNode) await server.activateWorkflow(e.id);
 		server.process.once('exit', (code, signal) => {
 			if (stopping) return;
 			note(`n8n exited on its own (code ${code}, signal ${signal}); see ${server!.logFile}`);
@@ -257,6 +271,10 @@ async function main(): Promise<void> {
 			say(`       curl -X POST ${url}/webhook/hidream-stylize -H 'content-type: application/json' \\`);
 			say(`            -d '{"videoUrl":"https://example.com/my-clip.mp4"}'`);
 			say('     It waits until the fake HiDream calls back $execution.resumeUrl; see it under Executions.');
+		}
+		for (const e of oneNode) {
+			say(`     "${e.name}" is active too (one Submit waits for the callback, holding no worker):`);
+			say(`       curl -X POST ${url}/webhook/${e.path} -H 'content-type: application/json' -d '${e.body}'`);
 		}
 		const agent = examples.find((e) => e.file.startsWith('agent-'));
 		if (agent) {

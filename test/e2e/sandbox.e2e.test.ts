@@ -175,6 +175,33 @@ test('npm start: log in, run examples from the editor and by webhook, Ctrl-C lea
 	expect(resumed.status).toBe('success');
 	expect(resumed.data.resultData.runData['Get Result'][0].data.main[0][0].json).toMatchObject({ provider: 'hiDream', status: 'completed' });
 
+	// the printed curls of the one-node callback examples, as printed: each execution waits, then resumes
+	// with one finished video per item of the body
+	const oneNode = [...stdout.matchAll(/curl -X POST (\S+\/webhook\/(\S+)) -H 'content-type: application\/json' -d '(.+)'$/gm)];
+	expect(oneNode.map((m) => m[2]).sort()).toEqual(['aistudios-render-videos', 'hidream-stylize-videos']);
+	for (const [, hookUrl, hookPath, body] of oneNode) {
+		const name = hookPath.startsWith('hidream') ? 'HiDream: stylize videos in one node' : 'AI Studios v3: chroma-key videos in one node';
+		const wfOf = workflows.find((w) => String(w.name).startsWith(name))!;
+		const before = new Set(((await api(`/executions?workflowId=${wfOf.id}`)).data as Json[]).map((e) => String(e.id)));
+		const answer = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+		expect(answer.status).toBe(200);
+		let execution: Json | undefined;
+		const by = Date.now() + 60_000;
+		while (!execution && Date.now() < by) {
+			execution = ((await api(`/executions?workflowId=${wfOf.id}`)).data as Json[]).find((e) => !before.has(String(e.id)));
+			if (!execution) await sleep(250);
+		}
+		const done = await finished(String(execution!.id));
+		expect(done.status).toBe('success');
+		const submit = Object.entries(done.data.resultData.runData as Json).find(([, runs]) => (runs as Json[])[0]?.data?.main?.[0]?.[0]?.json?.jobId)!;
+		const items = (submit[1] as Json[])[0].data.main[0] as Json[];
+		expect(items).toHaveLength((JSON.parse(body).videos as unknown[]).length);
+		for (const item of items) {
+			expect(item.json.status).toBe('completed');
+			expect(item.binary.data.mimeType).toBe('video/mp4');
+		}
+	}
+
 	// Ctrl-C
 	expect(processesUsing(path.join(dir, 'user')).length).toBeGreaterThan(0);
 	process.kill(child.pid!, 'SIGINT');
