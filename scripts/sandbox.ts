@@ -44,7 +44,7 @@ const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 const CALLBACK_EXAMPLE = 'hidream-callback.json';
 /** Examples that wait for the provider's callback inside one node (Wait Method Callback), and how to start them. */
 const ONE_NODE_CALLBACK_EXAMPLES = [
-	{ file: 'hidream-callback-node.json', path: 'hidream-stylize-videos', body: '{"videos":[{"url":"https://example.com/a.mp4"},{"url":"https://example.com/b.mp4"}]}' },
+	{ file: 'hidream-callback-node.json', path: 'hidream-stylize-videos', body: '{"videos":[{"url":"https://example.com/a.mp4"}]}' },
 	{
 		file: 'aistudios-callback-node.json',
 		path: 'aistudios-render-videos',
