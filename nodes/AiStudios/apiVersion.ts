@@ -6,17 +6,15 @@ import {
 } from 'n8n-workflow';
 
 import { servesVersion, type AiStudiosApiVersion } from '../../credentials/aiStudiosAccess';
+import { apiVersionFields as sharedApiVersionFields } from '../shared/descriptions';
 import { credentialsOf } from '../shared/tokenSession';
 
 /**
  * `apiVersion`: typeVersion 1 keeps v2 as its default, so saved workflows run exactly as before;
  * typeVersion 2 (new nodes) defaults to v3, the API new accounts get.
  */
-export const apiVersionFields: INodeProperties[] = [
+export const apiVersionFields: INodeProperties[] = sharedApiVersionFields(
 	{
-		displayName: 'API Version',
-		name: 'apiVersion',
-		type: 'options',
 		noDataExpression: true,
 		options: [
 			{
@@ -30,34 +28,14 @@ export const apiVersionFields: INodeProperties[] = [
 				description: "DeepBrain's former API, now at v2.aistudios.com",
 			},
 		],
-		default: 'v2',
 		description:
 			'Which AI Studios API to use. The credential must hold its keys: App ID and User Key for v3, API Key for v2.',
-		displayOptions: { show: { '@version': [1] } },
 	},
-	{
-		displayName: 'API Version',
-		name: 'apiVersion',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{
-				name: 'V3 (Current: App ID + User Key)',
-				value: 'v3',
-				description: 'The API of AI Studios accounts today, at app.aistudios.com',
-			},
-			{
-				name: 'V2 (Legacy: API Key)',
-				value: 'v2',
-				description: "DeepBrain's former API, now at v2.aistudios.com",
-			},
-		],
-		default: 'v3',
-		description:
-			'Which AI Studios API to use. The credential must hold its keys: App ID and User Key for v3, API Key for v2.',
-		displayOptions: { show: { '@version': [2] } },
-	},
-];
+	[
+		[1, 'v2'],
+		[2, 'v3'],
+	],
+);
 
 /** The node's API version (one for all items: the field takes no expression). */
 export function apiVersionOf(ctx: IExecuteFunctions): AiStudiosApiVersion {

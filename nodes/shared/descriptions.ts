@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
 const on = (operation: string[]) => ({ show: { operation } });
 
@@ -14,6 +19,50 @@ export function jobIdField(operations: string[]): INodeProperties {
 			'ID of the render job, as returned by Submit. The default reads it from the incoming item.',
 		displayOptions: on(operations),
 	};
+}
+
+/**
+ * Get Status / Get Result: what else identifies a job at its provider (HiDream's task, kvid's
+ * mode), read from the incoming job by default. (Being an expression, the default is not one of the
+ * options, which the options-default lint rule can only see in a literal.)
+ */
+export function jobAttributeField(
+	field: Pick<INodeProperties, 'displayName' | 'name' | 'description'> & {
+		options: INodePropertyOptions[];
+		show?: { [name: string]: string[] };
+	},
+): INodeProperties {
+	return {
+		displayName: field.displayName,
+		name: field.name,
+		type: 'options',
+		options: field.options,
+		default: `={{ $json.${field.name} }}`,
+		description: field.description,
+		displayOptions: { show: { operation: ['getStatus', 'getResult'], ...field.show } },
+	};
+}
+
+/**
+ * `apiVersion`, one field per node typeVersion with that version's default: saved workflows keep
+ * the API they were built on, new nodes get the current one.
+ */
+export function apiVersionFields(
+	field: Pick<INodeProperties, 'description' | 'noDataExpression'> & {
+		options: INodePropertyOptions[];
+	},
+	defaults: Array<[typeVersion: number, api: string]>,
+): INodeProperties[] {
+	return defaults.map(([typeVersion, api]) => ({
+		displayName: 'API Version',
+		name: 'apiVersion',
+		type: 'options',
+		...(field.noDataExpression ? { noDataExpression: true } : {}),
+		options: field.options,
+		default: api,
+		description: field.description,
+		displayOptions: { show: { '@version': [typeVersion] } },
+	}));
 }
 
 export function downloadFields(operations: string[]): INodeProperties[] {

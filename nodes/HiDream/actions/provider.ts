@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { downloadFields, jobIdField } from '../../shared/descriptions';
+import { downloadFields, jobAttributeField, jobIdField } from '../../shared/descriptions';
 import { routeOperation } from '../../shared/jobs';
 import { routeByStatusField } from '../../shared/routeByStatus';
 import type { VideoProvider } from '../../shared/videoProvider';
@@ -54,29 +54,20 @@ export const operationField: INodeProperties = {
 };
 
 /**
- * An expression: the task of the incoming job. (Being an expression, it is not one of the options,
- * which the options-default lint rule can only see in a literal.)
- */
-const TASK_OF_INCOMING_JOB = '={{ $json.task }}';
-
-/**
  * getStatus / getResult: the task travels with the job, because HiDream looks each task's jobs up
  * separately.
  */
-const jobTaskField: INodeProperties = {
+const jobTaskField = jobAttributeField({
 	displayName: 'Task',
 	name: 'task',
-	type: 'options',
 	options: [
 		{ name: 'Image to Video', value: 'imageToVideo' },
 		{ name: 'Text to Video', value: 'textToVideo' },
 		{ name: 'Video Stylization', value: 'videoStylization' },
 	],
-	default: TASK_OF_INCOMING_JOB,
 	description:
 		'The task the job was submitted as. The default reads it from the incoming item (Submit, Get Status and Get Result all output it); empty means Video Stylization.',
-	displayOptions: { show: { operation: ['getStatus', 'getResult'] } },
-};
+});
 
 export const properties: INodeProperties[] = [
 	operationField,

@@ -11,7 +11,7 @@ import {
 	generationResolutions,
 	type ModelFamily,
 } from './generationModels';
-import { legacyOption, type OptionField } from './options';
+import { legacyOption, type OptionField } from './legacyOptions';
 import {
 	bodyOf,
 	bool,

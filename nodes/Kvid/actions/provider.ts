@@ -1,6 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { downloadFields, jobIdField } from '../../shared/descriptions';
+import {
+	apiVersionFields,
+	downloadFields,
+	jobAttributeField,
+	jobIdField,
+} from '../../shared/descriptions';
 import { routeOperation } from '../../shared/jobs';
 import { routeByStatusField } from '../../shared/routeByStatus';
 import type { VideoProvider } from '../../shared/videoProvider';
@@ -81,56 +86,48 @@ export const operationField: INodeProperties = {
 };
 
 /** One field per node version: its default is the API the version was made for. */
-const apiVersionField = (version: number, defaultApi: KvidApiVersion): INodeProperties => ({
-	displayName: 'API Version',
-	name: 'apiVersion',
-	type: 'options',
-	options: [
-		{
-			name: 'Generation (Current)',
-			value: 'generation',
-			description:
-				'The current /ai/generation API of kvid: text, image and reference to video; wan, seedance, veo3.1; billed to a credit pool',
-		},
-		{
-			name: 'Legacy Video API',
-			value: 'legacy',
-			description: 'The earlier /ai/video API of kvid: text and image to video; wan, seedance',
-		},
+const apiVersions = apiVersionFields(
+	{
+		options: [
+			{
+				name: 'Generation (Current)',
+				value: 'generation',
+				description:
+					'The current /ai/generation API of kvid: text, image and reference to video; wan, seedance, veo3.1; billed to a credit pool',
+			},
+			{
+				name: 'Legacy Video API',
+				value: 'legacy',
+				description: 'The earlier /ai/video API of kvid: text and image to video; wan, seedance',
+			},
+		],
+		description:
+			'Which kvid API renders and looks up the job. A job is looked up with the API it was submitted with.',
+	},
+	[
+		[1, 'legacy'],
+		[2, 'generation'],
 	],
-	default: defaultApi,
-	description:
-		'Which kvid API renders and looks up the job. A job is looked up with the API it was submitted with.',
-	displayOptions: { show: { '@version': [version] } },
-});
-
-/**
- * An expression: the mode of the incoming job. (Being an expression, it is not one of the options,
- * which the options-default lint rule can only see in a literal.)
- */
-const MODE_OF_INCOMING_JOB = '={{ $json.mode }}';
+);
 
 /**
  * getStatus / getResult (legacy API): the mode travels with the job, because kvid looks each mode's
  * jobs up separately.
  */
-const jobModeField: INodeProperties = {
+const jobModeField = jobAttributeField({
 	displayName: 'Mode',
 	name: 'mode',
-	type: 'options',
 	options: [
 		{ name: 'Text to Video', value: 'textToVideo' },
 		{ name: 'Image to Video', value: 'imageToVideo' },
 	],
-	default: MODE_OF_INCOMING_JOB,
 	description:
 		'The mode the job was submitted in. The default reads it from the incoming item (Submit, Get Status and Get Result all output it).',
-	displayOptions: { show: { operation: ['getStatus', 'getResult'], apiVersion: ['legacy'] } },
-};
+	show: { apiVersion: ['legacy'] },
+});
 
 export const properties: INodeProperties[] = [
-	apiVersionField(1, 'legacy'),
-	apiVersionField(2, 'generation'),
+	...apiVersions,
 	operationField,
 	jobIdField(['getStatus', 'getResult']),
 	jobModeField,
