@@ -18,11 +18,11 @@ import {
 	HIDREAM_TOKEN_PATH,
 	HiDreamFake,
 	hiDreamBatchPath,
-	startFakeProviders,
 	videoBytes,
 	type FakeServer,
 } from '../fakes';
 import { failure, realSleep, until, withMockedClock } from '../helpers/clock';
+import { unpaced, useHiDreamFakes } from '../helpers/hiDreamFakes';
 import { CredentialStore, runNode, testCredential, type RunOptions } from '../helpers/n8nContext';
 
 const API_KEY = 'hidream-sandbox-api-key';
@@ -32,17 +32,7 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 
 let server: FakeServer;
 let fake: HiDreamFake;
-
-beforeAll(async () => {
-	server = await startFakeProviders();
-	fake = server.provider(HiDreamFake);
-});
-afterAll(async () => await server.stop());
-beforeEach(() => {
-	server.reset();
-	// most tests submit more than HiDream's 2 a minute; the limit has tests of its own
-	fake.stylizationsPerWindow = 1000;
-});
+useHiDreamFakes((s, f) => ([server, fake] = [s, f]));
 
 const credentialType = new HiDreamApi();
 
@@ -53,8 +43,6 @@ function apiKeyCredentials(data: IDataObject = {}) {
 	return [{ type: credentialType, data: { authentication: 'apiKey', apiKey: API_KEY, baseUrl: server.baseUrl, sessionToken: '', sessionExpiresAt: '', ...data } }];
 }
 
-/** every submit in these tests may start at once unless the test says otherwise */
-const unpaced = { rateLimit: { maxSubmits: 1000, windowSeconds: 1 } };
 const submitParams: IDataObject = { operation: 'submit', style: 'ink_wash', videoSource: 'url', videoUrl: VIDEO_URL, ...unpaced };
 
 function options(parameters: IDataObject, extra: Partial<RunOptions> = {}): RunOptions {

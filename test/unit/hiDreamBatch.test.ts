@@ -8,24 +8,14 @@ import type { IDataObject } from 'n8n-workflow';
 import { HiDreamApi } from '../../credentials/HiDreamApi.credentials';
 import { HiDream } from '../../nodes/HiDream/HiDream.node';
 import { BATCH_SIZE, getStatuses } from '../../nodes/HiDream/batch';
-import { HIDREAM_RESULTS_PATH, HiDreamFake, hiDreamBatchPath, hiDreamV3ResultsPath, startFakeProviders, videoBytes, type FakeServer } from '../fakes';
+import { HIDREAM_RESULTS_PATH, HiDreamFake, hiDreamBatchPath, hiDreamV3ResultsPath, videoBytes, type FakeServer } from '../fakes';
+import { unpaced, useHiDreamFakes } from '../helpers/hiDreamFakes';
 import { NodeHarness, runNode, type RunOptions } from '../helpers/n8nContext';
 
 let server: FakeServer;
 let fake: HiDreamFake;
+useHiDreamFakes((s, f) => ([server, fake] = [s, f]));
 
-beforeAll(async () => {
-	server = await startFakeProviders();
-	fake = server.provider(HiDreamFake);
-});
-afterAll(async () => await server.stop());
-beforeEach(() => {
-	server.reset();
-	fake.generationsPerWindow = 1000;
-	fake.stylizationsPerWindow = 1000;
-});
-
-const unpaced = { rateLimit: { maxSubmits: 1000, windowSeconds: 1 } };
 const textParams: IDataObject = { operation: 'submit', task: 'textToVideo', prompt: 'a red fox runs through fresh snow', ...unpaced };
 const styleParams: IDataObject = { operation: 'submit', task: 'videoStylization', style: 'anime', videoUrl: 'https://media.example.com/clip.mp4', ...unpaced };
 

@@ -6,8 +6,9 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { HiDreamApi } from '../../credentials/HiDreamApi.credentials';
 import { HiDream } from '../../nodes/HiDream/HiDream.node';
-import { HIDREAM_SUBMIT_PATH, HiDreamFake, hiDreamV3ResultsPath, hiDreamV3SubmitPath, startFakeProviders, videoBytes, type FakeServer } from '../fakes';
+import { HIDREAM_SUBMIT_PATH, HiDreamFake, hiDreamV3ResultsPath, hiDreamV3SubmitPath, videoBytes, type FakeServer } from '../fakes';
 import { failure, until, withMockedClock } from '../helpers/clock';
+import { unpaced, useHiDreamFakes } from '../helpers/hiDreamFakes';
 import { runNode, type RunOptions } from '../helpers/n8nContext';
 
 const TOKEN = 'hidream-sandbox-static-token';
@@ -16,19 +17,8 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 
 let server: FakeServer;
 let fake: HiDreamFake;
+useHiDreamFakes((s, f) => ([server, fake] = [s, f]));
 
-beforeAll(async () => {
-	server = await startFakeProviders();
-	fake = server.provider(HiDreamFake);
-});
-afterAll(async () => await server.stop());
-beforeEach(() => {
-	server.reset();
-	fake.generationsPerWindow = 1000;
-	fake.stylizationsPerWindow = 1000;
-});
-
-const unpaced = { rateLimit: { maxSubmits: 1000, windowSeconds: 1 } };
 const textParams: IDataObject = { operation: 'submit', task: 'textToVideo', prompt: 'a red fox runs through fresh snow', ...unpaced };
 const imageParams: IDataObject = { operation: 'submit', task: 'imageToVideo', imageSource: 'url', imageUrl: IMAGE_URL, ...unpaced };
 
