@@ -64,38 +64,27 @@ export async function submitLegacyVideo<T = unknown>(
 }
 
 /** A legacy job's `status` or `result`: `GET /ai/video/{mode}/{endpoint}?request_id=`. */
-const legacyLookup = (
-	mode: KvidMode,
-	endpoint: 'status' | 'result',
-	jobId: string,
-	itemIndex: number,
-) => ({
-	method: 'GET' as const,
-	path: legacyPath(mode, endpoint),
-	qs: { request_id: jobId },
-	itemIndex,
-	jobId,
-});
+const legacyLookup =
+	(endpoint: 'status' | 'result') =>
+	async <T = unknown>(
+		ctx: ApiContext,
+		mode: KvidMode,
+		jobId: string,
+		itemIndex: number,
+	): Promise<T> =>
+		await readRequest<T>(ctx, kvidApi, {
+			method: 'GET',
+			path: legacyPath(mode, endpoint),
+			qs: { request_id: jobId },
+			itemIndex,
+			jobId,
+		});
 
 /** Legacy `GET /ai/video/{mode}/status?request_id=`. */
-export async function getLegacyStatus<T = unknown>(
-	ctx: ApiContext,
-	mode: KvidMode,
-	jobId: string,
-	itemIndex: number,
-): Promise<T> {
-	return await readRequest<T>(ctx, kvidApi, legacyLookup(mode, 'status', jobId, itemIndex));
-}
+export const getLegacyStatus = legacyLookup('status');
 
 /** Legacy `GET /ai/video/{mode}/result?request_id=`. */
-export async function getLegacyResult<T = unknown>(
-	ctx: ApiContext,
-	mode: KvidMode,
-	jobId: string,
-	itemIndex: number,
-): Promise<T> {
-	return await readRequest<T>(ctx, kvidApi, legacyLookup(mode, 'result', jobId, itemIndex));
-}
+export const getLegacyResult = legacyLookup('result');
 
 /**
  * Generation API `POST /ai/generation/{mode}/generate-async`; 429s (CONCURRENT_LIMIT) waited out
@@ -118,28 +107,19 @@ export async function submitGeneration<T = unknown>(
 }
 
 /** Any mode's generation job: `GET /ai/generation/{endpoint}?jobId=`. */
-const generationLookup = (endpoint: 'status' | 'result', jobId: string, itemIndex: number) => ({
-	method: 'GET' as const,
-	path: `/ai/generation/${endpoint}`,
-	qs: { jobId },
-	itemIndex,
-	jobId,
-});
+const generationLookup =
+	(endpoint: 'status' | 'result') =>
+	async <T = unknown>(ctx: ApiContext, jobId: string, itemIndex: number): Promise<T> =>
+		await readRequest<T>(ctx, kvidApi, {
+			method: 'GET',
+			path: `/ai/generation/${endpoint}`,
+			qs: { jobId },
+			itemIndex,
+			jobId,
+		});
 
 /** Generation API `GET /ai/generation/status?jobId=` (any mode's job). */
-export async function getGenerationJobStatus<T = unknown>(
-	ctx: ApiContext,
-	jobId: string,
-	itemIndex: number,
-): Promise<T> {
-	return await readRequest<T>(ctx, kvidApi, generationLookup('status', jobId, itemIndex));
-}
+export const getGenerationJobStatus = generationLookup('status');
 
 /** Generation API `GET /ai/generation/result?jobId=` (any mode's job). */
-export async function getGenerationJobResult<T = unknown>(
-	ctx: ApiContext,
-	jobId: string,
-	itemIndex: number,
-): Promise<T> {
-	return await readRequest<T>(ctx, kvidApi, generationLookup('result', jobId, itemIndex));
-}
+export const getGenerationJobResult = generationLookup('result');
