@@ -10,35 +10,36 @@ import type { JobOutput } from './jobContract';
 import type { VideoProvider } from './videoProvider';
 
 /**
- * Executions this process has resumed, and when: the callbacks of the other jobs, arriving while
- * the videos are fetched, must not resume the execution (and download everything) a second time.
+ * Waits (an execution and the jobs it waits for) this process has resumed, and when: the callbacks
+ * of the other jobs, arriving while the videos are fetched, must not resume the execution (and
+ * download everything) a second time.
  */
 const resumed = new Map<string, number>();
 const RESUME_CLAIM_MS = 60 * 60_000;
 
-function claim(executionId: string): boolean {
+function claim(wait: string): boolean {
 	const now = Date.now();
-	for (const [id, at] of resumed) if (now - at > RESUME_CLAIM_MS) resumed.delete(id);
-	if (resumed.has(executionId)) return false;
-	resumed.set(executionId, now);
+	for (const [key, at] of resumed) if (now - at > RESUME_CLAIM_MS) resumed.delete(key);
+	if (resumed.has(wait)) return false;
+	resumed.set(wait, now);
 	return true;
 }
 
 /**
- * Per execution, the jobs the provider has already reported ended: each callback asks only about
- * the others (twenty jobs calling back one by one cost twenty checks, not four hundred).
+ * Per wait, the jobs the provider has already reported ended: each callback asks only about the
+ * others (twenty jobs calling back one by one cost twenty checks, not four hundred).
  */
 const endedJobs = new Map<string, { at: number; states: Map<string, JobOutput> }>();
 
 async function statesWithEnded(
-	executionId: string,
+	wait: string,
 	ctx: IExecuteFunctions,
 	provider: VideoProvider,
 	jobs: WaitingJob[],
 ): Promise<Array<JobOutput | null | undefined>> {
 	const now = Date.now();
-	for (const [id, entry] of endedJobs) if (now - entry.at > RESUME_CLAIM_MS) endedJobs.delete(id);
-	const known = endedJobs.get(executionId)?.states ?? new Map<string, JobOutput>();
+	for (const [key, entry] of endedJobs) if (now - entry.at > RESUME_CLAIM_MS) endedJobs.delete(key);
+	const known = endedJobs.get(wait)?.states ?? new Map<string, JobOutput>();
 	const jobIdOf = (job: WaitingJob) => String(job.json.jobId);
 	const unknown = jobs.filter((job) => job.final || !known.has(jobIdOf(job)));
 	const asked = await statesOf(ctx, provider, unknown);
@@ -46,7 +47,7 @@ async function statesWithEnded(
 		const state = asked[n];
 		if (state) known.set(jobIdOf(job), state);
 	});
-	endedJobs.set(executionId, { at: now, states: known });
+	endedJobs.set(wait, { at: now, states: known });
 	return jobs.map((job) => (job.final ? null : known.get(jobIdOf(job))));
 }
 
